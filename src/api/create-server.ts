@@ -1,0 +1,50 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { toErrorBody } from './http-status.js';
+import { renderPlaceholderPage } from './placeholder-page.js';
+
+export interface HealthReport {
+  ok: boolean;
+  [key: string]: unknown;
+}
+
+export interface ServerOptions {
+  version: string;
+  logger: FastifyBaseLogger;
+  /** Checks the dependencies (store, ...) for readiness; must not throw. */
+  checkHealth: () => Promise<HealthReport>;
+}
+
+export function createServer(options: ServerOptions): FastifyInstance {
+  // Per-request info lines would drown the useful ones; request errors are logged by the handler.
+  const app = Fastify({
+    loggerInstance: options.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorBody(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: { code: 'not_found', message: `no route for ${request.method} ${request.url}`, details: {} },
+    });
+  });
+
+  // Liveness: the process serves HTTP. Readiness and dependencies are /api/v1/health.
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/api/v1/health', async (_request, reply) => {
+    const report = await options.checkHealth();
+    void reply.status(report.ok ? 200 : 503);
+    return { status: report.ok ? 'ok' : 'unavailable', version: options.version, ...report };
+  });
+
+  app.get('/', async (_request, reply) => {
+    void reply.type('text/html; charset=utf-8');
+    return renderPlaceholderPage(options.version);
+  });
+
+  return app;
+}

@@ -1,0 +1,61 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnCli, waitFor } from '../test-support/spawn-cli.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function startUp(dataDir: string) {
+  const cli = spawnCli(['up', '--port', '0', '--data-dir', dataDir], { env: { SLIPWAY_LOG_LEVEL: 'warn' } });
+  const url = await waitFor('the "is up on" line', () => /is up on (http:\/\/\S+)/.exec(cli.stderr())?.[1]);
+  return { cli, url };
+}
+
+describe('slipway up', () => {
+  it('serves health and the placeholder page from the embedded store, then stops cleanly on SIGINT', { timeout: 90_000 }, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'slipway-up-'));
+    dirs.push(dataDir);
+    const { cli, url } = await startUp(dataDir);
+
+    const live = await fetch(`${url}/healthz`);
+    expect(live.status).toBe(200);
+    const health = (await (await fetch(`${url}/api/v1/health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok', store: 'pglite' });
+    const page = await fetch(`${url}/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('Slipway');
+    const missing = await fetch(`${url}/api/v1/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+
+    cli.child.kill('SIGINT');
+    const exit = await cli.exited;
+    expect(exit.code).toBe(0);
+    expect(cli.stderr()).toContain('Slipway stopped.');
+
+    // The data survived the shutdown: a second start reopens the same store without re-migrating errors.
+    const again = await startUp(dataDir);
+    expect((await fetch(`${again.url}/api/v1/health`)).status).toBe(200);
+    again.cli.child.kill('SIGTERM');
+    expect((await again.cli.exited).code).toBe(0);
+  });
+
+  it('says which port is taken instead of crashing', { timeout: 60_000 }, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'slipway-up-'));
+    dirs.push(dataDir);
+    const first = await startUp(dataDir);
+    const port = new URL(first.url).port;
+    const second = spawnCli(['up', '--port', port, '--data-dir', `${dataDir}-2`]);
+    dirs.push(`${dataDir}-2`);
+    const exit = await second.exited;
+    expect(exit.code).toBe(1);
+    expect(second.stderr()).toMatch(new RegExp(`port ${port} .*already in use`));
+    expect(second.stderr()).not.toContain('    at ');
+    first.cli.child.kill('SIGINT');
+    await first.cli.exited;
+  });
+});

@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { isAppError } from '../errors/app-error.js';
+import { version } from '../version.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerSchemaCommand } from './commands/schema.js';
+import { registerUpCommand } from './commands/up.js';
+import { registerValidateCommand } from './commands/validate.js';
+
+/** A command's action stores its exit code here; commander itself only knows success or throw. */
+export interface CommandResult {
+  exitCode: number;
+}
+
+export function createProgram(result: CommandResult): Command {
+  const program = new Command('slipway')
+    .description(
+      'Self-hosted CI/CD with a real-time canary control plane.\n\n' +
+        '`slipway up` starts the whole platform on this machine (http://localhost:8080); ' +
+        '`slipway run` runs the pipeline of the current directory locally.',
+    )
+    .addHelpText('after', '\nRun `slipway <command> --help` for a command\'s options and examples.\n')
+    .version(version, '-V, --version', 'print the Slipway version')
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  registerUpCommand(program, result);
+  registerValidateCommand(program, result);
+  registerRunCommand(program, result);
+  registerSchemaCommand(program, result);
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const result: CommandResult = { exitCode: 0 };
+  const program = createProgram(result);
+  try {
+    await program.parseAsync(argv);
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed.
+      return error.exitCode;
+    }
+    if (isAppError(error)) {
+      process.stderr.write(`slipway: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`slipway: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    return 70;
+  }
+}

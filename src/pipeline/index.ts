@@ -1,0 +1,34 @@
+/**
+ * pipeline/ — `.pipeline.yml` text -> validated model -> plan of jobs. Pure, except loadPipelineFile.
+ *
+ * Glossary
+ * - pipeline: one `.pipeline.yml`: a name, a trigger, env, and stages.
+ * - stage: an entry of `stages:`, a job template with steps, needs and optionally a matrix.
+ * - job: one runnable unit planned from a stage: the stage itself, or one matrix combination of it.
+ *   Jobs run on one agent in one workspace; `needs` on a stage waits for all of its jobs.
+ * - step: one command (`run`) or built-in action (`uses`) inside a job, run in order.
+ * - matrix: axes of values; a stage runs once per combination (minus `exclude`, plus `include`).
+ * - plan: the jobs of a pipeline in a topological order, with env merged and matrix values filled in.
+ * - diagnostic: a problem in a user file, located as file:line:col.
+ */
+export { formatDiagnostic } from './format-diagnostic.js';
+export { loadPipelineFile } from './load-pipeline-file.js';
+export type {
+  ArtifactSpec,
+  CacheSpec,
+  Diagnostic,
+  JobCondition,
+  MatrixSpec,
+  MatrixValue,
+  ParseResult,
+  Pipeline,
+  Plan,
+  PlannedJob,
+  PlannedStep,
+  StageSpec,
+  StepSpec,
+  TriggerSpec,
+} from './model.js';
+export { parsePipeline } from './parse-pipeline.js';
+export { pipelineJsonSchema } from './pipeline-json-schema.js';
+export { planPipeline } from './plan-pipeline.js';

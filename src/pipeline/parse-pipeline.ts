@@ -1,0 +1,64 @@
+import { buildPipeline } from './build-pipeline.js';
+import { checkMatrices } from './check-matrix.js';
+import { checkStages } from './check-stages.js';
+import { checkSteps } from './check-steps.js';
+import { DEFAULT_MESSAGE, describeIssues } from './describe-issues.js';
+import { createLocator } from './locate-node.js';
+import type { Diagnostic, ParseResult } from './model.js';
+import { pipelineSchema } from './pipeline-schema.js';
+import { readYaml } from './read-yaml.js';
+
+/** Past this, the rest is almost always fallout of the first problems; listing it helps nobody. */
+const MAX_DIAGNOSTICS = 100;
+
+/**
+ * `.pipeline.yml` text -> validated Pipeline, or every problem found, each at file:line:col.
+ * Never throws: an internal failure becomes a diagnostic too, so callers have one path.
+ */
+export function parsePipeline(text: string, file: string): ParseResult {
+  try {
+    if (typeof text !== 'string') return fail([at(file, `pipeline text must be a string, got ${typeof text}`)]);
+    return parseText(text, String(file));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail([at(file, `internal error while checking the pipeline (${reason}) — please report this with the file`)]);
+  }
+}
+
+function parseText(text: string, file: string): ParseResult {
+  const read = readYaml(text, file);
+  if (!read.ok) return fail(read.diagnostics);
+  const parsed = pipelineSchema.safeParse(read.data, { reportInput: true, error: () => DEFAULT_MESSAGE });
+  const findings = [
+    ...(parsed.success ? [] : describeIssues(parsed.error.issues, pipelineSchema)),
+    ...checkStages(read.data.stages),
+    ...checkSteps(read.data.stages),
+    ...checkMatrices(read.data.stages),
+  ];
+  const locator = createLocator(read.doc, read.lineCounter);
+  const diagnostics = [...read.diagnostics, ...findings.map((finding) => locator.toDiagnostic(file, finding))];
+  if (diagnostics.length > 0) return fail(diagnostics);
+  if (!parsed.success) return fail([at(file, 'the pipeline is invalid but no problem was located — please report this')]);
+  return { ok: true, pipeline: buildPipeline(parsed.data), diagnostics: [] };
+}
+
+function fail(diagnostics: Diagnostic[]): ParseResult {
+  const seen = new Set<string>();
+  const sorted = diagnostics
+    .filter((d) => {
+      const key = `${d.line}:${d.col}:${d.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.line - b.line || a.col - b.col);
+  if (sorted.length <= MAX_DIAGNOSTICS) return { ok: false, diagnostics: sorted };
+  const shown = sorted.slice(0, MAX_DIAGNOSTICS - 1);
+  const rest = sorted.length - shown.length;
+  const next = sorted[MAX_DIAGNOSTICS - 1]!;
+  return { ok: false, diagnostics: [...shown, { ...next, message: `${rest} more problems not shown — fix the ones above first` }] };
+}
+
+function at(file: string, message: string): Diagnostic {
+  return { file: String(file), line: 1, col: 1, path: '', message };
+}

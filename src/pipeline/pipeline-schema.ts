@@ -1,0 +1,136 @@
+/**
+ * The shape of `.pipeline.yml` as written (input side). Objects are strict so unknown keys are
+ * reported. Cross-field rules (unique stage names, `needs`, run XOR uses, matrix references) live
+ * in check-*.ts because they need the whole file; the model is built in build-pipeline.ts.
+ * Messages on checks are predicates ("must be ..."); describe-issues.ts prefixes the key.
+ */
+import { z } from 'zod';
+import { CONDITION_PATTERN } from './parse-condition.js';
+import { DURATION_PATTERN, parseDurationMs } from './parse-duration.js';
+
+export const STAGE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+/** GitHub's limit; also what keeps planning bounded for any accepted file. */
+export const MAX_MATRIX_JOBS = 256;
+
+const durationText = 'must be a duration like 30s, 10m, 1h30m, 500ms, or a number of seconds';
+
+const durationSchema = z
+  .union(
+    [
+      z.number().positive(durationText),
+      z
+        .string()
+        .regex(DURATION_PATTERN, durationText)
+        .refine((text) => (parseDurationMs(text) ?? 1) > 0, 'must be longer than 0'),
+    ],
+    { error: durationText },
+  )
+  .meta({ id: 'duration', description: '30s, 10m, 1h30m, 500ms, 7d, or a number of seconds.' });
+
+const scalarSchema = z.union([z.string(), z.number(), z.boolean()], {
+  error: 'must be a string, number or boolean (quote it to be safe)',
+});
+
+const envSchema = z
+  .record(z.string(), scalarSchema)
+  .meta({ id: 'env', description: 'Environment variables; values become strings.' });
+
+const nonEmptyText = (what: string) => z.string().regex(/\S/, `must not be empty — give ${what}`);
+
+const stringListSchema = z.union([z.string(), z.array(z.string())], {
+  error: 'must be a string or a list of strings',
+});
+
+const retrySchema = z
+  .int({ error: 'must be a whole number from 0 to 10' })
+  .min(0, 'must be a whole number from 0 to 10')
+  .max(10, 'must be a whole number from 0 to 10');
+
+const conditionSchema = z
+  .string()
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the user-facing expression syntax, not a template
+  .regex(CONDITION_PATTERN, "must be success(), failure() or always() (also '${{ always() }}')")
+  .describe('When the job runs given its needs: success() (default), failure(), always().');
+
+const stepFields = {
+  name: z.string().optional().describe("Shown in logs; defaults to the first line of 'run' or 'uses'."),
+  run: nonEmptyText('a shell command').optional().describe('A shell command. Exactly one of run/uses.'),
+  uses: nonEmptyText('an action name').optional().describe('A built-in action. Exactly one of run/uses.'),
+  with: z.record(z.string(), scalarSchema).optional().describe("Inputs for 'uses'."),
+  env: envSchema.optional(),
+  timeout: durationSchema.optional(),
+  retry: retrySchema.optional().describe('Extra attempts after a failure, 0..10.'),
+  'working-directory': z.string().optional(),
+  'continue-on-error': z.boolean().optional(),
+  network: z.boolean().optional().describe('false = no network for this step; default: the job’s.'),
+};
+
+export const stepSchema = z.strictObject(stepFields).meta({ id: 'step' });
+
+const matrixRowSchema = z.record(z.string(), scalarSchema);
+
+export const matrixSchema = z
+  .object({
+    include: z.array(matrixRowSchema).optional().describe('Extra keys for matching combinations, or new ones.'),
+    exclude: z.array(matrixRowSchema).optional().describe('Combinations to drop (partial matches).'),
+  })
+  .catchall(
+    z.array(scalarSchema).min(1, 'must not be empty — list at least one value, e.g. [linux, macos]'),
+  )
+  .meta({ id: 'matrix', description: `Axis -> values; one job per combination (at most ${MAX_MATRIX_JOBS}).` });
+
+const artifactsSchema = z.union([
+  z.array(z.string()),
+  z.strictObject({
+    paths: z.array(z.string()).min(1, 'must not be empty — list at least one path'),
+    'expire-in': durationSchema.optional(),
+  }),
+]);
+
+const cacheEntrySchema = z.strictObject({
+  key: nonEmptyText('a cache key'),
+  paths: z.array(z.string()).min(1, 'must not be empty — list at least one path'),
+  'restore-keys': z.array(z.string()).optional(),
+});
+
+const stageFields = {
+  name: z
+    .string()
+    .regex(STAGE_NAME_PATTERN, 'must use only letters, digits, _ . and - (e.g. build-linux)'),
+  needs: stringListSchema.optional().describe('Stages that must finish first.'),
+  if: conditionSchema.optional(),
+  'continue-on-error': z.boolean().optional(),
+  matrix: matrixSchema.optional(),
+  env: envSchema.optional(),
+  timeout: durationSchema.optional(),
+  retry: retrySchema.optional().describe('Extra attempts of the whole job, 0..10.'),
+  'working-directory': z.string().optional(),
+  environment: z.string().optional().describe('Deployment environment; protection rules apply.'),
+  'runs-on': stringListSchema.optional().describe('Agent labels the job needs.'),
+  network: z.boolean().optional().describe('false = no network in the sandbox. Default true.'),
+  artifacts: artifactsSchema.optional(),
+  cache: z.union([cacheEntrySchema, z.array(cacheEntrySchema)]).optional(),
+  steps: z.array(stepSchema).min(1, 'must not be empty — add at least one step with run or uses'),
+};
+
+export const stageSchema = z.strictObject(stageFields).meta({ id: 'stage' });
+
+export const pipelineSchema = z
+  .strictObject({
+    name: nonEmptyText('the pipeline a title'),
+    trigger: z
+      .strictObject({
+        branches: stringListSchema.optional().describe("Branch globs, e.g. [main, 'release/*']."),
+        paths: stringListSchema.optional().describe("Changed-path globs, e.g. ['src/**']."),
+      })
+      .optional(),
+    env: envSchema.optional(),
+    stages: z.array(stageSchema).min(1, 'must not be empty — add at least one stage'),
+  })
+  .meta({ title: 'Slipway pipeline', description: 'A .pipeline.yml file.' });
+
+export type PipelineInput = z.output<typeof pipelineSchema>;
+export type StageInput = PipelineInput['stages'][number];
+export type StepInput = StageInput['steps'][number];
+export type MatrixInput = z.output<typeof matrixSchema>;

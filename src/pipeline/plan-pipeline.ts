@@ -1,0 +1,81 @@
+import { type Combination, expandMatrix, formatJobId } from './expand-matrix.js';
+import { interpolateMatrix } from './interpolate-matrix.js';
+import type { Pipeline, PlannedJob, PlannedStep, Plan, StageSpec, StepSpec } from './model.js';
+import { orderStages } from './order-stages.js';
+
+/**
+ * Pipeline -> jobs to run: matrices expanded into one job per combination, `${{ matrix.x }}`
+ * substituted, needs on a stage widened to all of its jobs, env merged (pipeline < job < step),
+ * network and working directory resolved per step. Pure and deterministic for a given pipeline.
+ */
+export function planPipeline(pipeline: Pipeline): Plan {
+  const indexByName = new Map(pipeline.stages.map((stage, i) => [stage.name, i]));
+  const needs = pipeline.stages.map((stage) =>
+    stage.needs.flatMap((name) => {
+      const needed = indexByName.get(name);
+      return needed === undefined ? [] : [needed];
+    }),
+  );
+  const jobsByStage = pipeline.stages.map((stage) => planStageJobs(stage, pipeline.env));
+  jobsByStage.forEach((jobs, i) => {
+    const neededIds = needs[i]!.flatMap((needed) => jobsByStage[needed]!.map((job) => job.id));
+    for (const job of jobs) job.needs = [...neededIds];
+  });
+  return { name: pipeline.name, jobs: orderStages(needs).flatMap((i) => jobsByStage[i]!) };
+}
+
+function planStageJobs(stage: StageSpec, pipelineEnv: Record<string, string>): PlannedJob[] {
+  const combinations: Combination[] = stage.matrix ? expandMatrix(stage.matrix) : [{}];
+  const axes = stage.matrix ? Object.keys(stage.matrix.axes) : [];
+  return combinations.map((combination) => {
+    const env = { ...pipelineEnv, ...interpolateValues(stage.env, combination) };
+    const job: PlannedJob = {
+      id: formatJobId(stage.name, combination, axes),
+      stage: stage.name,
+      matrix: combination,
+      needs: [],
+      if: stage.if,
+      continueOnError: stage.continueOnError,
+      retry: stage.retry,
+      runsOn: [...stage.runsOn],
+      cache: stage.cache.map((entry) => ({ ...entry, paths: [...entry.paths], restoreKeys: [...entry.restoreKeys] })),
+      steps: stage.steps.map((step, index) => planStep(step, index, stage, env, combination)),
+    };
+    if (stage.timeoutMs !== undefined) job.timeoutMs = stage.timeoutMs;
+    if (stage.workingDirectory !== undefined) job.workingDirectory = stage.workingDirectory;
+    if (stage.environment !== undefined) job.environment = stage.environment;
+    if (stage.artifacts !== undefined) job.artifacts = { ...stage.artifacts, paths: [...stage.artifacts.paths] };
+    return job;
+  });
+}
+
+function planStep(
+  step: StepSpec,
+  index: number,
+  stage: StageSpec,
+  jobEnv: Record<string, string>,
+  combination: Combination,
+): PlannedStep {
+  const planned: PlannedStep = {
+    index,
+    name: interpolateMatrix(step.name, combination),
+    with: interpolateValues(step.with, combination),
+    env: { ...jobEnv, ...interpolateValues(step.env, combination) },
+    retry: step.retry,
+    continueOnError: step.continueOnError,
+    network: step.network ?? stage.network,
+  };
+  if (step.run !== undefined) planned.run = interpolateMatrix(step.run, combination);
+  if (step.uses !== undefined) planned.uses = step.uses;
+  if (step.timeoutMs !== undefined) planned.timeoutMs = step.timeoutMs;
+  const workingDirectory = step.workingDirectory ?? stage.workingDirectory;
+  if (workingDirectory !== undefined) planned.workingDirectory = workingDirectory;
+  return planned;
+}
+
+function interpolateValues(record: Record<string, string>, combination: Combination): Record<string, string> {
+  const values = Object.values(record);
+  // Most values hold no expression; a plain copy skips the entries round trip (plan time is mostly GC).
+  if (!values.some((value) => value.includes('${{'))) return { ...record };
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, interpolateMatrix(value, combination)]));
+}

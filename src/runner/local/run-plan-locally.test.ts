@@ -1,0 +1,184 @@
+import { symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PlannedJob } from '../../pipeline/model.js';
+import { exitCodeFor } from '../reporter/exit-code-for.js';
+import { createNoSandbox } from '../sandbox/none.js';
+import { createTempDirs, findProcesses, git, makeJob, makePlan, pollUntil, uniqueSleepSeconds } from '../test-support/fixtures.js';
+import { type LocalRunOptions, type RunEvent, runPlanLocally } from './run-plan-locally.js';
+
+const temp = createTempDirs();
+afterEach(() => temp.cleanup());
+
+async function makeRepo(): Promise<string> {
+  const repo = await temp.make('slipway-repo-');
+  git(repo, 'init', '-q');
+  await writeFile(path.join(repo, 'README'), 'hello\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'initial');
+  return repo;
+}
+
+async function run(jobs: PlannedJob[], options: Partial<LocalRunOptions> = {}) {
+  const repoDir = options.repoDir ?? (await makeRepo());
+  const events: RunEvent[] = [];
+  const summary = await runPlanLocally(makePlan(jobs), {
+    repoDir,
+    env: { PATH: process.env['PATH'] },
+    sandbox: createNoSandbox(),
+    killGraceMs: 300,
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
+  const statuses = Object.fromEntries(summary.jobs.map((job) => [job.id, job.status]));
+  const stdoutOf = (jobId: string) =>
+    events
+      .filter((e) => e.type === 'output' && e.jobId === jobId && e.stream === 'stdout')
+      .map((e) => (e.type === 'output' ? e.text : ''))
+      .join('');
+  return { summary, events, statuses, stdoutOf, repoDir };
+}
+
+/** Steps print their own start/end times (ns); the driver's concurrency is measured from those. */
+const timedStep = { run: 'echo "start $(date +%s%N)"; sleep 0.2; echo "end $(date +%s%N)"' };
+
+function maxOverlap(intervals: Array<[bigint, bigint]>): number {
+  const points = intervals.flatMap(([start, end]) => [
+    { at: start, delta: 1 },
+    { at: end, delta: -1 },
+  ]);
+  points.sort((a, b) => (a.at === b.at ? a.delta - b.delta : a.at < b.at ? -1 : 1));
+  let current = 0;
+  let max = 0;
+  for (const point of points) {
+    current += point.delta;
+    max = Math.max(max, current);
+  }
+  return max;
+}
+
+describe('runPlanLocally', () => {
+  it('runs independent jobs in parallel, never more than maxParallel at once', async () => {
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const intervalsFor = async (maxParallel: number) => {
+      const { summary, stdoutOf } = await run(
+        ids.map((id) => makeJob(id, [timedStep])),
+        { maxParallel },
+      );
+      expect(summary.status).toBe('succeeded');
+      return ids.map((id): [bigint, bigint] => {
+        const [, start, end] = /start (\d+)\nend (\d+)\n/.exec(stdoutOf(id))!;
+        return [BigInt(start!), BigInt(end!)];
+      });
+    };
+    expect(maxOverlap(await intervalsFor(3))).toBe(3);
+    expect(maxOverlap(await intervalsFor(1))).toBe(1);
+  });
+
+  it('starts a job only after all its needs finished', async () => {
+    const { summary, stdoutOf } = await run([
+      makeJob('first', [timedStep]),
+      makeJob('second', [timedStep]),
+      makeJob('after', [{ run: 'echo "start $(date +%s%N)"' }], { needs: ['first', 'second'] }),
+    ]);
+    expect(summary.status).toBe('succeeded');
+    const endOf = (id: string) => BigInt(/end (\d+)/.exec(stdoutOf(id))![1]!);
+    const afterStart = BigInt(/start (\d+)/.exec(stdoutOf('after'))![1]!);
+    expect(afterStart > endOf('first') && afterStart > endOf('second')).toBe(true);
+  });
+
+  it('skips dependants of a failed job, runs failure() and always() jobs, and fails the run', async () => {
+    const { summary, statuses } = await run([
+      makeJob('build', [{ run: 'exit 1' }]),
+      makeJob('test', [{ run: 'true' }], { needs: ['build'] }),
+      makeJob('deploy', [{ run: 'true' }], { needs: ['test'] }),
+      makeJob('on-failure', [{ run: 'true' }], { needs: ['test'], if: 'failure' }),
+      makeJob('report', [{ run: 'true' }], { needs: ['deploy'], if: 'always' }),
+    ]);
+    expect(statuses).toEqual({
+      build: 'failed',
+      test: 'skipped',
+      deploy: 'skipped',
+      'on-failure': 'succeeded',
+      report: 'succeeded',
+    });
+    expect(summary.status).toBe('failed');
+    expect(summary.jobs[0]!.failure).toMatchObject({ kind: 'user', message: "step 'step1' exited with code 1" });
+    expect(exitCodeFor(summary)).toBe(1);
+  });
+
+  it('treats a continue-on-error job that failed as success for the run and its dependants', async () => {
+    const { summary, statuses } = await run([
+      makeJob('lint', [{ run: 'exit 1' }], { continueOnError: true }),
+      makeJob('test', [{ run: 'true' }], { needs: ['lint'] }),
+      makeJob('on-failure', [{ run: 'true' }], { needs: ['lint'], if: 'failure' }),
+    ]);
+    expect(statuses).toEqual({ lint: 'failed', test: 'succeeded', 'on-failure': 'skipped' });
+    expect(summary.status).toBe('succeeded');
+    expect(exitCodeFor(summary)).toBe(0);
+  });
+
+  it('retries a failed job in a fresh workspace', async () => {
+    const markerDir = await temp.make();
+    const script =
+      'test ! -e from-earlier-attempt || exit 9; touch from-earlier-attempt; ' +
+      'if [ ! -e "$MARKER_DIR/failed-once" ]; then touch "$MARKER_DIR/failed-once"; exit 1; fi';
+    const { summary, events } = await run([makeJob('flaky', [{ run: script }], { retry: 2 })], {
+      env: { PATH: process.env['PATH'], MARKER_DIR: markerDir },
+    });
+    expect(summary.jobs[0]).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const workspaces = events.flatMap((e) => (e.type === 'job-started' ? [[e.attempt, e.workspaceDir]] : []));
+    expect(workspaces).toHaveLength(2);
+    expect(workspaces[0]![1]).not.toBe(workspaces[1]![1]);
+    expect(summary.jobs[0]!.workspaceDir).toBe(workspaces[1]![1]);
+  });
+
+  it('cancels on abort: kills every running process within a second, marks the rest canceled', async () => {
+    const token = uniqueSleepSeconds();
+    const abort = new AbortController();
+    const events: RunEvent[] = [];
+    const running = run(
+      [
+        makeJob('a', [{ run: `sleep ${token}` }]),
+        makeJob('b', [{ run: `(sleep ${token} & wait) & wait` }]),
+        makeJob('c', [{ run: 'true' }], { needs: ['a'] }),
+        makeJob('d', [{ run: 'true' }, { run: 'true' }]),
+      ],
+      { signal: abort.signal, maxParallel: 2, onEvent: (event) => events.push(event) },
+    );
+    // b alone is three processes (bash, subshell, sleep); a fourth means a runs too.
+    await pollUntil('both sleeping jobs to run', async () => (await findProcesses(token)).length >= 4);
+    const abortedAt = Date.now();
+    abort.abort();
+    const { summary, statuses } = await running;
+    expect(Date.now() - abortedAt).toBeLessThan(1000);
+    expect(statuses).toEqual({ a: 'canceled', b: 'canceled', c: 'canceled', d: 'canceled' });
+    expect(summary.status).toBe('canceled');
+    expect(exitCodeFor(summary)).toBe(1);
+    expect(await findProcesses(token)).toEqual([]);
+    expect(events.filter((e) => e.type === 'job-finished')).toHaveLength(4);
+  });
+
+  it('reports a missing sandbox once per run', async () => {
+    const binDir = await temp.make('slipway-bin-');
+    await symlink('/bin/bash', path.join(binDir, 'bash'));
+    const { events, summary } = await run(
+      ['a', 'b', 'c'].map((id) => makeJob(id, [{ run: 'echo ok' }])),
+      { sandbox: undefined, env: { PATH: binDir } },
+    );
+    expect(summary.status).toBe('succeeded');
+    const notices = events.filter((e) => e.type === 'notice');
+    expect(notices).toEqual([
+      {
+        type: 'notice',
+        message: 'bubblewrap (bwrap) not found: steps run without a sandbox; install bubblewrap to isolate them',
+      },
+    ]);
+  });
+
+  it('creates workspaces under <repo>/.slipway/runs/<runId>/<job>', async () => {
+    const repoDir = await makeRepo();
+    const { summary } = await run([makeJob('test[node=20]', [{ run: 'cat README' }])], { repoDir, runId: 'r1' });
+    expect(summary.jobs[0]!.workspaceDir).toBe(path.join(repoDir, '.slipway/runs/r1/test-node=20'));
+  });
+});

@@ -1,0 +1,107 @@
+import { AppError, ErrorCode } from '../../errors/app-error.js';
+import type { Db } from '../db.js';
+import {
+  assembleRunDetail,
+  type Job,
+  jobColumns,
+  type Run,
+  type RunDetail,
+  type RunTrigger,
+  runColumns,
+  type Step,
+  stepColumns,
+} from './run.js';
+
+export interface NewJob {
+  /** The plan's job id, unique within the run. */
+  key: string;
+  stage: string;
+  /** Keys of jobs of this run that must finish first. */
+  needs?: string[];
+  /** Step names in order. */
+  steps?: string[];
+}
+
+export interface CreateRunInput {
+  projectId: number;
+  ref: string;
+  commitSha?: string;
+  trigger: RunTrigger;
+  pipelineName: string;
+  /** In plan order (every job after its needs); getRun returns them in this order. */
+  jobs: NewJob[];
+}
+
+/**
+ * Inserts a queued run with its pending jobs and steps in one transaction, numbered next for its
+ * project. Concurrent calls for one project wait for each other on the project row, so numbers are
+ * consecutive and unique; a failed call gives its number back.
+ */
+export async function createRun(db: Db, input: CreateRunInput): Promise<RunDetail> {
+  checkNewJobs(input.jobs);
+  return db.transaction(async (tx) => {
+    const counter = await tx.query<{ number: number }>(
+      'UPDATE projects SET last_run_number = last_run_number + 1 WHERE id = $1 RETURNING last_run_number AS number',
+      [input.projectId],
+    );
+    const number = counter.rows[0]?.number;
+    if (number === undefined) {
+      throw new AppError(ErrorCode.notFound, `project ${input.projectId} does not exist: create it first (ensureProject)`);
+    }
+    const run = (
+      await tx.query<Run>(
+        `INSERT INTO runs (project_id, number, ref, commit_sha, trigger, pipeline_name)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${runColumns}`,
+        [input.projectId, number, input.ref, input.commitSha ?? null, input.trigger, input.pipelineName],
+      )
+    ).rows[0]!;
+    // One statement per table whatever the number of jobs: the plan travels as one jsonb parameter.
+    const jobs = await tx.query<Job>(
+      `INSERT INTO jobs (run_id, job_key, stage, needs)
+       SELECT $1, j.job_key, j.stage, j.needs
+       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (job_key text, stage text, needs text[]))
+         WITH ORDINALITY AS j (job_key, stage, needs, ord)
+       ORDER BY j.ord
+       RETURNING ${jobColumns}`,
+      [run.id, JSON.stringify(input.jobs.map((job) => ({ job_key: job.key, stage: job.stage, needs: job.needs ?? [] })))],
+    );
+    const stepRows = input.jobs.flatMap((job) => (job.steps ?? []).map((name, idx) => ({ job_key: job.key, idx, name })));
+    const steps =
+      stepRows.length === 0
+        ? []
+        : (
+            await tx.query<Step>(
+              `INSERT INTO steps (job_id, idx, name)
+               SELECT jobs.id, s.idx, s.name
+               FROM jsonb_to_recordset($2::jsonb) AS s (job_key text, idx integer, name text)
+               JOIN jobs ON jobs.run_id = $1 AND jobs.job_key = s.job_key
+               RETURNING ${stepColumns}`,
+              [run.id, JSON.stringify(stepRows)],
+            )
+          ).rows;
+    // RETURNING order is not guaranteed; ids follow the insert order above.
+    const sortedJobs = [...jobs.rows].sort((a, b) => a.id - b.id);
+    const sortedSteps = [...steps].sort((a, b) => a.jobId - b.jobId || a.idx - b.idx);
+    return assembleRunDetail(run, sortedJobs, sortedSteps);
+  });
+}
+
+/** The store's own invariants on a plan; the pipeline validator reports user errors long before. */
+function checkNewJobs(jobs: readonly NewJob[]): void {
+  if (jobs.length === 0) throw new AppError(ErrorCode.invalidArgument, 'a run needs at least one job');
+  const keys = new Set<string>();
+  for (const job of jobs) {
+    if (keys.has(job.key)) throw new AppError(ErrorCode.invalidArgument, `job key ${JSON.stringify(job.key)} appears twice in the run`);
+    keys.add(job.key);
+  }
+  for (const job of jobs) {
+    for (const need of job.needs ?? []) {
+      if (!keys.has(need)) {
+        throw new AppError(
+          ErrorCode.invalidArgument,
+          `job ${JSON.stringify(job.key)} needs ${JSON.stringify(need)}, which is not a job of this run`,
+        );
+      }
+    }
+  }
+}

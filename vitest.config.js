@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+export default defineConfig({
+    test: {
+        include: ['src/**/*.test.ts'],
+        testTimeout: 30_000,
+        hookTimeout: 60_000,
+        pool: 'forks',
+        globalSetup: ['./vitest.global-setup.ts'],
+    },
+});
+//# sourceMappingURL=vitest.config.js.map
