@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkCompletionOrder, countEdges, generateLayeredDag } from './lib/dag.mjs';
+import { checkCompletionOrder, checkTaskGraph, countEdges, generateLayeredDag } from './lib/dag.mjs';
 import { USAGE, parseOptions } from './lib/options.mjs';
 import { appendResultLine } from './lib/results-file.mjs';
 import { median, tail, timedRun } from './lib/timed-run.mjs';
@@ -50,6 +50,19 @@ function failure(message, result) {
 }
 
 async function verifyTool(tool, { workspaceDir, tmpRoot, jobs }) {
+  let taskGraphChecked = false;
+  if (tool.readTaskGraph) {
+    let problems;
+    try {
+      problems = checkTaskGraph(jobs, tool.readTaskGraph(workspaceDir, tmpRoot));
+    } catch (error) {
+      return failure(`task graph: could not read it: ${error.message}`);
+    }
+    if (problems.length > 0) {
+      return failure(`task graph: ${problems.length} problems, first: ${problems.slice(0, 5).join('; ')}`);
+    }
+    taskGraphChecked = true;
+  }
   const logPath = path.join(tmpRoot, `${tool.name}-completion.log`);
   setJobCommands(workspaceDir, jobs, logCommandFor(logPath), `verify ${tool.name}`);
   const result = await runChecked(tool, workspaceDir, jobs.length);
@@ -59,7 +72,13 @@ async function verifyTool(tool, { workspaceDir, tmpRoot, jobs }) {
   if (problems.length > 0) {
     return failure(`verification log: ${problems.length} problems, first: ${problems.slice(0, 5).join('; ')}`, result);
   }
-  return { jobsLogged: lines.length, outputTaskCount: result.tasks ?? null, orderChecked: true, wallMs: result.wallMs };
+  return {
+    jobsLogged: lines.length,
+    outputTaskCount: result.tasks ?? null,
+    orderChecked: true,
+    taskGraphChecked,
+    wallMs: Math.round(result.wallMs),
+  };
 }
 
 function round2(value) {
@@ -151,7 +170,7 @@ async function main() {
         progress(`${tool.name}: round ${round}/${options.repeat} ${Math.round(result.wallMs)} ms`);
       }
     }
-    for (const tool of active) runs[tool.name].medianMs = median(runs[tool.name].samplesMs);
+    for (const tool of active) runs[tool.name].medianMs = Math.round(median(runs[tool.name].samplesMs));
 
     const msOf = (name) => runs[name]?.medianMs;
     const now = new Date();

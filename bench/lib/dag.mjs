@@ -78,6 +78,30 @@ export function checkCompletionOrder(jobs, logLines) {
   return problems;
 }
 
+/**
+ * Compares a tool's own task graph (job name -> names it waits for) with the DAG: same jobs, same
+ * edges. The completion log alone is weak evidence of ordering: a tool that ignores the edges can
+ * still happen to finish jobs in file order at low parallelism (nx does, without `dependsOn`).
+ * @returns {string[]} problems; empty when the graphs are identical
+ */
+export function checkTaskGraph(jobs, taskGraph) {
+  const problems = [];
+  const expected = new Map(jobs.map((job) => [job.name, new Set(job.needs)]));
+  for (const name of Object.keys(taskGraph)) {
+    if (!expected.has(name)) problems.push(`unexpected task ${name}`);
+  }
+  for (const [name, needs] of expected) {
+    const actual = new Set(taskGraph[name] ?? []);
+    if (!(name in taskGraph)) {
+      problems.push(`task ${name} missing`);
+      continue;
+    }
+    for (const need of needs) if (!actual.has(need)) problems.push(`${name} does not wait for ${need}`);
+    for (const extra of actual) if (!needs.has(extra)) problems.push(`${name} waits for ${extra}, not in the DAG`);
+  }
+  return problems;
+}
+
 export function countEdges(jobs) {
   return jobs.reduce((sum, job) => sum + job.needs.length, 0);
 }

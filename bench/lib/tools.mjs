@@ -3,7 +3,7 @@
  * tasks it ran.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TASK_NAME } from './workspace.mjs';
 
@@ -57,10 +57,12 @@ export function benchEnv() {
 }
 
 /**
- * @returns {{name: string, command: string, args: string[], skipped?: string,
- *   countTasks: (output: string) => number|undefined}[]}
- * countTasks returns undefined when the tool's output has no count (Slipway's format is not
- * settled yet; its runs are verified by exit code and the completion log).
+ * @returns {Record<string, {name: string, command: string, args: string[], skipped?: string,
+ *   countTasks: (output: string) => number|undefined,
+ *   readTaskGraph?: (cwd: string, scratchDir: string) => Record<string, string[]>}>}
+ * countTasks returns undefined when the tool's output has no count, and readTaskGraph is absent
+ * when the tool cannot print its plan (Slipway's output and plan formats are not settled yet;
+ * its runs are verified by exit code and the completion log).
  */
 export function defineTools({ repoDir, toolsDir, parallel }) {
   const bin = (name) => path.join(toolsDir, 'node_modules', '.bin', name);
@@ -79,6 +81,17 @@ export function defineTools({ repoDir, toolsDir, parallel }) {
       // No --no-daemon: turbo 2.x no longer uses a daemon for `run` and marks the flag deprecated.
       command: bin('turbo'),
       args: ['run', TASK_NAME, `--concurrency=${parallel}`, '--ui=stream'],
+      // `--dry=json` prints the task graph turbo would run, without running it.
+      readTaskGraph: (cwd) => {
+        const dry = JSON.parse(
+          execFileSync(bin('turbo'), ['run', TASK_NAME, '--dry=json'], { cwd, env: benchEnv(), encoding: 'utf8' }),
+        );
+        const taskGraph = {};
+        for (const task of dry.tasks) {
+          taskGraph[packageOf(task.taskId, '#')] = task.dependencies.map((id) => packageOf(id, '#'));
+        }
+        return taskGraph;
+      },
       countTasks: (output) => {
         const match = /Tasks:\s+(\d+) successful, (\d+) total/.exec(output);
         return match ? Number(match[1]) : undefined;
@@ -88,10 +101,31 @@ export function defineTools({ repoDir, toolsDir, parallel }) {
       name: 'nx',
       command: bin('nx'),
       args: ['run-many', '-t', TASK_NAME, `--parallel=${parallel}`, '--skip-nx-cache', '--outputStyle=static'],
+      // `--graph=FILE.json` writes the task graph nx would run, without running it.
+      readTaskGraph: (cwd, scratchDir) => {
+        const file = path.join(scratchDir, 'nx-task-graph.json');
+        execFileSync(bin('nx'), ['run-many', '-t', TASK_NAME, `--graph=${file}`], {
+          cwd,
+          env: benchEnv(),
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        const { tasks } = JSON.parse(readFileSync(file, 'utf8'));
+        rmSync(file);
+        const taskGraph = {};
+        for (const [id, dependencies] of Object.entries(tasks.dependencies)) {
+          taskGraph[packageOf(id, ':')] = dependencies.map((dependency) => packageOf(dependency, ':'));
+        }
+        return taskGraph;
+      },
       countTasks: (output) => {
         const match = /Successfully ran target \S+ for (\d+) projects?(?: and (\d+) tasks?)?/.exec(output);
         return match ? Number(match[1]) + Number(match[2] ?? 0) : undefined;
       },
     },
   };
+}
+
+/** `j3#noop` (turbo) or `j3:noop` (nx) -> `j3`. */
+function packageOf(taskId, separator) {
+  return taskId.slice(0, taskId.lastIndexOf(separator));
 }

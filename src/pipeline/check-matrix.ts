@@ -9,6 +9,12 @@ import { listMatrixReferences } from './interpolate-matrix.js';
 import { MAX_MATRIX_JOBS, matrixSchema } from './pipeline-schema.js';
 import { suggestClosest } from './suggest-closest.js';
 
+/**
+ * Excludes can bring a bigger product under MAX_MATRIX_JOBS, so the exact count needs expanding;
+ * past this size the matrix is refused unexpanded (20 axes of 2 values must not be materialised).
+ */
+const MAX_PRODUCT_SIZE = MAX_MATRIX_JOBS * 16;
+
 export function checkMatrices(stages: unknown): Finding[] {
   if (!Array.isArray(stages)) return [];
   return stages.flatMap((stage, i) => {
@@ -48,14 +54,13 @@ function checkMatrix(matrix: Record<string, unknown>, path: PathSegment[], stage
   });
   if (findings.length > 0) return findings;
 
-  const combinations = axes.reduce((n, axis) => n * (Array.isArray(matrix[axis]) ? matrix[axis].length : 1), 1);
+  const productSize = axes.reduce((n, axis) => n * (Array.isArray(matrix[axis]) ? matrix[axis].length : 1), 1);
   const name = typeof stageName === 'string' ? `stage '${stageName}'` : 'this stage';
-  // Expanding is only safe when bounded; 256 axes of 2 values must not be materialised to be refused.
-  if (combinations > MAX_MATRIX_JOBS * 16) return [describeTooMany(path, combinations)];
+  if (productSize > MAX_PRODUCT_SIZE) return [describeTooMany(path, `more than ${MAX_PRODUCT_SIZE}`)];
   const parsed = matrixSchema.safeParse(matrix);
   if (!parsed.success) return [];
   const jobs = expandMatrix(toMatrixSpec(parsed.data)).length;
-  if (jobs > MAX_MATRIX_JOBS) return [describeTooMany(path, jobs)];
+  if (jobs > MAX_MATRIX_JOBS) return [describeTooMany(path, String(jobs))];
   if (jobs === 0) {
     const message = `matrix excludes every combination, so ${name} would run no jobs — remove an exclude entry`;
     return [{ path, at: 'value', message }];
@@ -63,7 +68,7 @@ function checkMatrix(matrix: Record<string, unknown>, path: PathSegment[], stage
   return [];
 }
 
-function describeTooMany(path: PathSegment[], jobs: number): Finding {
+function describeTooMany(path: PathSegment[], jobs: string): Finding {
   const message = `matrix expands to ${jobs} jobs; the limit is ${MAX_MATRIX_JOBS} per stage — split the stage or exclude combinations`;
   return { path, at: 'value', message };
 }

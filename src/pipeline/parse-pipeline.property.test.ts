@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${{ matrix.x }}` is pipeline syntax under test, not a template
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
@@ -8,7 +9,7 @@ import { planPipeline } from './plan-pipeline.js';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
 
-const stageName = fc.stringMatching(/^[a-z][a-z0-9_.-]{0,7}$/);
+const stageNames = ['build', 'test', 'lint', 'deploy', 'docs', 'e2e', 'pkg-1', 'a.b', 'c_d'];
 
 const step = fc.oneof(
   fc.record({ run: fc.constantFrom('npm ci', 'npm test', 'echo ${{ matrix.os }}', 'make\nmake install') }),
@@ -19,7 +20,7 @@ const step = fc.oneof(
 );
 
 /** Valid pipelines: needs only point backwards, so there are no cycles; matrix stages use their axis. */
-const validPipeline: fc.Arbitrary<Json> = fc.uniqueArray(stageName, { minLength: 1, maxLength: 6 }).chain((names) =>
+const validPipeline: fc.Arbitrary<Json> = fc.shuffledSubarray(stageNames, { minLength: 1, maxLength: 6 }).chain((names) =>
   fc
     .tuple(
       ...names.map((name, i) =>
@@ -44,7 +45,7 @@ const validPipeline: fc.Arbitrary<Json> = fc.uniqueArray(stageName, { minLength:
         // A stage without a matrix must not reference one.
         stage.matrix ? stage : { ...stage, steps: stage.steps.map((s) => ('run' in s ? { run: s.run.replaceAll('${{ matrix.os }}', 'x') } : s)) },
       ),
-    })),
+    }) as unknown as Json),
 );
 
 const junk = fc.string({
@@ -120,16 +121,17 @@ function expectWellFormed(result: ParseResult, text: string): void {
   }
   expect(result.diagnostics.length).toBeGreaterThan(0);
   const lineCount = text.split(/\r\n|\r|\n/).length;
-  for (const d of result.diagnostics) {
-    expect(d.file).toBe('p.yml');
-    expect(d.line).toBeGreaterThanOrEqual(1);
-    expect(d.line).toBeLessThanOrEqual(lineCount + 1);
-    expect(d.col).toBeGreaterThanOrEqual(1);
-    expect(typeof d.path).toBe('string');
-    expect(d.message.length).toBeGreaterThan(0);
-    // An internal error means some check threw; the wrapper hid it, but it is still a bug.
-    expect(d.message).not.toMatch(/^internal error/);
-  }
+  // One expect over all problems: cheaper per run, and a failure shows every bad diagnostic.
+  const malformed = result.diagnostics.filter(
+    (d) =>
+      d.file !== 'p.yml' ||
+      !(d.line >= 1 && d.line <= lineCount + 1 && d.col >= 1) ||
+      typeof d.path !== 'string' ||
+      d.message.length === 0 ||
+      // An internal error means some check threw; the wrapper hid it, but it is still a bug.
+      d.message.startsWith('internal error'),
+  );
+  expect(malformed).toEqual([]);
 }
 
 function serialize(value: Json, flow: boolean): string {
@@ -145,7 +147,7 @@ describe('parsePipeline never throws and always explains itself', () => {
         expect(result.diagnostics).toEqual([]);
         expectWellFormed(result, text);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -156,7 +158,7 @@ describe('parsePipeline never throws and always explains itself', () => {
         const text = serialize(mutated, flow);
         expectWellFormed(parsePipeline(text, 'p.yml'), text);
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 
@@ -166,7 +168,7 @@ describe('parsePipeline never throws and always explains itself', () => {
         const text = mutations.reduce((value, mutation) => mutateText(value, mutation), serialize(pipeline, flow));
         expectWellFormed(parsePipeline(text, 'p.yml'), text);
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${{ matrix.x }}` is pipeline syntax under test, not a template
 import { describe, expect, test } from 'vitest';
 import { formatDiagnostic } from './format-diagnostic.js';
 import type { Diagnostic } from './model.js';
@@ -233,6 +234,10 @@ describe('parsePipeline reports each kind of error at its position', () => {
     expect(only(withStage(`matrix: { ${axes} }`, 'steps: [{ run: x }]'))).toContain(
       'matrix expands to 512 jobs; the limit is 256 per stage',
     );
+    const manyAxes = Array.from({ length: 40 }, (_, i) => `a${i}: [1, 2]`).join(', ');
+    expect(only(withStage(`matrix: { ${manyAxes} }`, 'steps: [{ run: x }]'))).toContain(
+      'matrix expands to more than 4096 jobs; the limit is 256 per stage',
+    );
   });
 
   test('matrix references must name a matrix key of their stage', () => {
@@ -263,6 +268,19 @@ describe('parsePipeline reports each kind of error at its position', () => {
     );
     expect(only('name: p\n---\nname: q\n')).toBe(
       '2:1 : the file holds more than one YAML document — a pipeline is one document; remove the `---` line',
+    );
+  });
+
+  test('a list or mapping used as a key is refused where it is', () => {
+    expect(only('name: p\n? [a, b]\n: x\nstages: []\n')).toBe(
+      '2:3 : a key must be a plain name, not a list, mapping or alias — quote it if it is meant as text',
+    );
+  });
+
+  test('absurd nesting is refused, not a crash', () => {
+    // Where yaml gives up depends on the stack size, so only the line is fixed.
+    expect(diagnose(`name: p\nstages: ${'['.repeat(50_000)}`)).toContainEqual(
+      expect.stringMatching(/^2:\d+ : the YAML is nested too deeply to read — a pipeline needs only a few levels/),
     );
   });
 

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${{ matrix.x }}` is pipeline syntax under test, not a template
 import { describe, expect, test } from 'vitest';
 import type { Pipeline, Plan } from './model.js';
 import { parsePipeline } from './parse-pipeline.js';

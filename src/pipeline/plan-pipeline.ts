@@ -1,5 +1,5 @@
 import { type Combination, expandMatrix, formatJobId } from './expand-matrix.js';
-import { interpolateMatrix } from './interpolate-matrix.js';
+import { compileMatrixRecord, compileMatrixTemplate } from './interpolate-matrix.js';
 import type { Pipeline, PlannedJob, PlannedStep, Plan, StageSpec, StepSpec } from './model.js';
 import { orderStages } from './order-stages.js';
 
@@ -27,8 +27,10 @@ export function planPipeline(pipeline: Pipeline): Plan {
 function planStageJobs(stage: StageSpec, pipelineEnv: Record<string, string>): PlannedJob[] {
   const combinations: Combination[] = stage.matrix ? expandMatrix(stage.matrix) : [{}];
   const axes = stage.matrix ? Object.keys(stage.matrix.axes) : [];
+  const jobEnv = compileMatrixRecord(stage.env);
+  const steps = stage.steps.map((step) => compileStep(step, stage));
   return combinations.map((combination) => {
-    const env = { ...pipelineEnv, ...interpolateValues(stage.env, combination) };
+    const env = { ...pipelineEnv, ...jobEnv(combination) };
     const job: PlannedJob = {
       id: formatJobId(stage.name, combination, axes),
       stage: stage.name,
@@ -39,7 +41,7 @@ function planStageJobs(stage: StageSpec, pipelineEnv: Record<string, string>): P
       retry: stage.retry,
       runsOn: [...stage.runsOn],
       cache: stage.cache.map((entry) => ({ ...entry, paths: [...entry.paths], restoreKeys: [...entry.restoreKeys] })),
-      steps: stage.steps.map((step, index) => planStep(step, index, stage, env, combination)),
+      steps: steps.map((planStep, index) => planStep(index, env, combination)),
     };
     if (stage.timeoutMs !== undefined) job.timeoutMs = stage.timeoutMs;
     if (stage.workingDirectory !== undefined) job.workingDirectory = stage.workingDirectory;
@@ -49,33 +51,27 @@ function planStageJobs(stage: StageSpec, pipelineEnv: Record<string, string>): P
   });
 }
 
-function planStep(
-  step: StepSpec,
-  index: number,
-  stage: StageSpec,
-  jobEnv: Record<string, string>,
-  combination: Combination,
-): PlannedStep {
-  const planned: PlannedStep = {
-    index,
-    name: interpolateMatrix(step.name, combination),
-    with: interpolateValues(step.with, combination),
-    env: { ...jobEnv, ...interpolateValues(step.env, combination) },
-    retry: step.retry,
-    continueOnError: step.continueOnError,
-    network: step.network ?? stage.network,
-  };
-  if (step.run !== undefined) planned.run = interpolateMatrix(step.run, combination);
-  if (step.uses !== undefined) planned.uses = step.uses;
-  if (step.timeoutMs !== undefined) planned.timeoutMs = step.timeoutMs;
+/** A step's texts are compiled once per stage and filled in per combination. */
+function compileStep(step: StepSpec, stage: StageSpec) {
+  const name = compileMatrixTemplate(step.name);
+  const run = step.run === undefined ? undefined : compileMatrixTemplate(step.run);
+  const withInputs = compileMatrixRecord(step.with);
+  const stepEnv = compileMatrixRecord(step.env);
   const workingDirectory = step.workingDirectory ?? stage.workingDirectory;
-  if (workingDirectory !== undefined) planned.workingDirectory = workingDirectory;
-  return planned;
-}
-
-function interpolateValues(record: Record<string, string>, combination: Combination): Record<string, string> {
-  const values = Object.values(record);
-  // Most values hold no expression; a plain copy skips the entries round trip (plan time is mostly GC).
-  if (!values.some((value) => value.includes('${{'))) return { ...record };
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, interpolateMatrix(value, combination)]));
+  return (index: number, jobEnv: Record<string, string>, combination: Combination): PlannedStep => {
+    const planned: PlannedStep = {
+      index,
+      name: name(combination),
+      with: withInputs(combination),
+      env: { ...jobEnv, ...stepEnv(combination) },
+      retry: step.retry,
+      continueOnError: step.continueOnError,
+      network: step.network ?? stage.network,
+    };
+    if (run !== undefined) planned.run = run(combination);
+    if (step.uses !== undefined) planned.uses = step.uses;
+    if (step.timeoutMs !== undefined) planned.timeoutMs = step.timeoutMs;
+    if (workingDirectory !== undefined) planned.workingDirectory = workingDirectory;
+    return planned;
+  };
 }

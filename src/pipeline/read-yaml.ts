@@ -1,4 +1,4 @@
-import { type Document, isMap, isSeq, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
 import type { Diagnostic } from './model.js';
 
 export const MAX_PIPELINE_BYTES = 1024 * 1024;
@@ -23,7 +23,8 @@ export function readYaml(text: string, file: string): YamlRead {
     return { ok: false, diagnostics: [{ file, line: 1, col: 1, path: '', message }] };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': yaml would otherwise print process warnings (e.g. for list keys) to stderr.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const at = (offset: number | undefined) => {
     const { line, col } = offset === undefined ? { line: 1, col: 1 } : lineCounter.linePos(offset);
     return { file, line: Math.max(1, line), col: Math.max(1, col), path: '' };
@@ -31,6 +32,11 @@ export function readYaml(text: string, file: string): YamlRead {
   const diagnostics = doc.errors.map((error) => ({ ...at(error.pos[0]), message: describeYamlError(error, text) }));
   if (doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')) return { ok: false, diagnostics };
 
+  const complexKeys = findComplexKeyOffsets(doc);
+  if (complexKeys.length > 0) {
+    const message = 'a key must be a plain name, not a list, mapping or alias — quote it if it is meant as text';
+    return { ok: false, diagnostics: [...diagnostics, ...complexKeys.map((offset) => ({ ...at(offset), message }))] };
+  }
   const contents = doc.contents;
   if (contents === null) {
     const message = 'pipeline file is empty — add `name:` and `stages:` (see schema/pipeline.schema.json)';
@@ -59,6 +65,8 @@ function describeYamlError(error: YAMLError, text: string): string {
     }
     case 'MULTIPLE_DOCS':
       return 'the file holds more than one YAML document — a pipeline is one document; remove the `---` line';
+    case 'RESOURCE_EXHAUSTION':
+      return 'the YAML is nested too deeply to read — a pipeline needs only a few levels of nesting';
     case 'TAB_AS_INDENT':
       return 'tabs are not allowed as indentation in YAML — indent with spaces';
     default: {
@@ -66,6 +74,16 @@ function describeYamlError(error: YAMLError, text: string): string {
       return `YAML syntax error: ${what} — check the indentation, quotes and brackets here`;
     }
   }
+}
+
+function findComplexKeyOffsets(doc: Document): (number | undefined)[] {
+  const offsets: (number | undefined)[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) offsets.push((pair.key as Node).range?.[0]);
+    },
+  });
+  return offsets;
 }
 
 function findFirstAliasOffset(doc: Document): number | undefined {

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Db, StoreKind } from '../store/db.js';
-import { type OpenStoreOptions, type Store, createStore, openStore } from '../store/open-store.js';
+import { type OpenStoreOptions, type Store, createStore } from '../store/open-store.js';
 import { connectPostgres } from '../store/postgres/connect.js';
 import { openTestPglite } from './test-pglite.js';
 
@@ -153,6 +153,8 @@ function scopeToSchema(db: Db, schema: string): Db {
   };
 }
 
+const connectionsPerPool = 4;
+
 async function openPostgresFixture(): Promise<Fixture> {
   const admin = await connectPostgres({ databaseUrl: testDatabaseUrl, maxConnections: 1 });
   await dropStaleSchemas(admin);
@@ -165,8 +167,13 @@ async function openPostgresFixture(): Promise<Fixture> {
   };
   let store: Store;
   try {
-    store = await openStore({ databaseUrl: testDatabaseUrl, schema: newSchema() });
+    // Small pools: test files may run in parallel against one server (max_connections is often 100),
+    // and a few connections are all a concurrency test needs to interleave for real.
+    store = await createStore(
+      await connectPostgres({ databaseUrl: testDatabaseUrl, schema: newSchema(), maxConnections: connectionsPerPool }),
+    );
   } catch (err) {
+    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
     await admin.close();
     throw err;
   }
@@ -176,7 +183,7 @@ async function openPostgresFixture(): Promise<Fixture> {
       const options = { databaseUrl: testDatabaseUrl, schema: newSchema() };
       return {
         connect: async () => {
-          const db = await connectPostgres(options);
+          const db = await connectPostgres({ ...options, maxConnections: connectionsPerPool });
           pools.push(db);
           return db;
         },
@@ -215,8 +222,19 @@ async function probePostgres(): Promise<Probe> {
     await db.close();
     return { ok: true };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, reason: `${message} (TEST_DATABASE_URL)` };
+    // The store's message ends with advice about DATABASE_URL; tests are configured differently.
+    const message = (err instanceof Error ? err.message : String(err)).split(' — ')[0];
+    return { ok: false, reason: `${message} (TEST_DATABASE_URL=${redactPassword(testDatabaseUrl)})` };
+  }
+}
+
+function redactPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(not a URL)';
   }
 }
 

@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from '../../errors/app-error.js';
 import type { Db, QueryResult } from '../db.js';
 import { quoteSchemaName } from '../schema-name.js';
 import { createTransactionHandle } from '../transaction-handle.js';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 
 export interface PgliteOptions {
   /** Directory of the database files (its parents are created). Omit for an in-memory database. */
@@ -19,10 +20,16 @@ export async function connectPglite(options: PgliteOptions = {}): Promise<Db> {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const quotedSchema = options.schema === undefined ? undefined : quoteSchemaName(options.schema);
   let pglite: PGlite;
+  let lock: DataDirLock | undefined;
   try {
-    if (dataDir) await mkdir(dirname(dataDir), { recursive: true });
+    if (dataDir) {
+      await mkdir(dirname(dataDir), { recursive: true });
+      lock = await lockDataDir(dataDir);
+    }
     pglite = await PGlite.create(dataDir);
   } catch (err) {
+    await lock?.release();
+    if (err instanceof AppError) throw err;
     const where = dataDir ? `in ${dataDir}` : 'in memory';
     throw new AppError(
       ErrorCode.unavailable,
@@ -31,7 +38,7 @@ export async function connectPglite(options: PgliteOptions = {}): Promise<Db> {
       { cause: err },
     );
   }
-  const db = createPgliteDb(pglite);
+  const db = createPgliteDb(pglite, lock);
   if (quotedSchema) {
     // One connection for the life of the Db, so setting the search_path once covers every statement.
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quotedSchema}; SET search_path TO ${quotedSchema}`);
@@ -44,7 +51,7 @@ export async function connectPglite(options: PgliteOptions = {}): Promise<Db> {
  * top-level statement and transaction waits its turn in one queue: a transaction never sees another
  * caller's statements between its BEGIN and COMMIT.
  */
-export function createPgliteDb(pglite: PGlite): Db {
+export function createPgliteDb(pglite: PGlite, lock?: DataDirLock): Db {
   let tail: Promise<unknown> = Promise.resolve();
   const transactionScope = new AsyncLocalStorage<{ open: boolean }>();
 
@@ -103,6 +110,7 @@ export function createPgliteDb(pglite: PGlite): Db {
     close: () =>
       exclusive(async () => {
         if (!pglite.closed) await pglite.close();
+        await lock?.release();
       }),
   };
 }

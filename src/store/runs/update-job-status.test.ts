@@ -3,7 +3,7 @@ import type { Project } from '../projects/project.js';
 import { createTestProject, createTestRun } from '../../test-support/store-fixtures.js';
 import { describeEachStore } from '../../test-support/test-store.js';
 import { getRun } from './get-run.js';
-import type { Job, JobFailure } from './run.js';
+import type { Job, JobDetail, JobFailure } from './run.js';
 import { updateJobStatus } from './update-job-status.js';
 
 describeEachStore('updateJobStatus', (h) => {
@@ -11,12 +11,10 @@ describeEachStore('updateJobStatus', (h) => {
   beforeAll(async () => {
     project = await createTestProject(h.db);
   });
-  const freshJob = async (): Promise<Job> => (await createTestRun(h.db, project.id)).jobs[0]!;
-  const reload = async (job: Job): Promise<Job> => {
-    const run = await getRun(h.db, job.runId);
-    const { steps: _, ...row } = run!.jobs.find((j) => j.id === job.id)!;
-    return row;
-  };
+  const withoutSteps = ({ steps: _, ...job }: JobDetail): Job => job;
+  const freshJob = async (): Promise<Job> => withoutSteps((await createTestRun(h.db, project.id)).jobs[0]!);
+  const reload = async (job: Job): Promise<Job> =>
+    withoutSteps((await getRun(h.db, job.runId))!.jobs.find((j) => j.id === job.id)!);
   const infra: JobFailure = { kind: 'infra', retryable: true, message: 'agent lost' };
 
   it('walks a job through a retry to success, stamping attempts and times', async () => {
