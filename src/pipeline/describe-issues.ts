@@ -18,7 +18,6 @@ const KEY_ALIASES: Record<string, string> = {
   script: 'run',
   command: 'run',
   cmd: 'run',
-  shell: 'run',
   jobs: 'stages',
   variables: 'env',
   vars: 'env',

@@ -272,9 +272,9 @@ describe('parsePipeline reports each kind of error at its position', () => {
   });
 
   test('a list or mapping used as a key is refused where it is', () => {
-    expect(only('name: p\n? [a, b]\n: x\nstages: []\n')).toBe(
-      '2:3 : a key must be a plain name, not a list, mapping or alias — quote it if it is meant as text',
-    );
+    const message = 'a key must be a plain name, not a list, mapping or alias — quote it if it is meant as text';
+    expect(only('name: p\n? [a, b]\n: x\nstages: []\n')).toBe(`2:3 : ${message}`);
+    expect(only('name: p\nstages: [{ name: a, steps: [{ run: x, env: [{a: 1}: 2] }] }]\n')).toBe(`2:45 : ${message}`);
   });
 
   test('absurd nesting is refused, not a crash', () => {

@@ -19,7 +19,7 @@ export function planPipeline(pipeline: Pipeline): Plan {
   const jobsByStage = pipeline.stages.map((stage) => planStageJobs(stage, pipeline.env));
   jobsByStage.forEach((jobs, i) => {
     const neededIds = needs[i]!.flatMap((needed) => jobsByStage[needed]!.map((job) => job.id));
-    for (const job of jobs) job.needs = [...neededIds];
+    for (const job of jobs) job.needs = neededIds.slice();
   });
   return { name: pipeline.name, jobs: orderStages(needs).flatMap((i) => jobsByStage[i]!) };
 }

@@ -1,4 +1,4 @@
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
 import type { Diagnostic } from './model.js';
 
 export const MAX_PIPELINE_BYTES = 1024 * 1024;
@@ -76,14 +76,21 @@ function describeYamlError(error: YAMLError, text: string): string {
   }
 }
 
+/** Keys that are lists, mappings or aliases. A plain walk: yaml's `visit` costs 2x `toJS` here. */
 function findComplexKeyOffsets(doc: Document): (number | undefined)[] {
   const offsets: (number | undefined)[] = [];
-  visit(doc, {
-    Pair(_, pair) {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    // A flow sequence can hold single pairs (`[a: 1]`), whose keys count too.
+    const pairs = isMap(node) ? node.items : isSeq(node) ? node.items.filter(isPair) : [];
+    for (const pair of pairs) {
       if (pair.key !== null && !isScalar(pair.key)) offsets.push((pair.key as Node).range?.[0]);
-    },
-  });
-  return offsets;
+      stack.push(pair.value);
+    }
+    if (isSeq(node)) for (const item of node.items) if (!isPair(item)) stack.push(item);
+  }
+  return offsets.sort((a, b) => (a ?? 0) - (b ?? 0));
 }
 
 function findFirstAliasOffset(doc: Document): number | undefined {
