@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import type { ParseResult } from './model.js';
-import { parsePipeline } from './parse-pipeline.js';
+import { parsePipeline, parsePositioned } from './parse-pipeline.js';
 import { planPipeline } from './plan-pipeline.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -178,6 +178,29 @@ describe('parsePipeline never throws and always explains itself', () => {
         expectWellFormed(parsePipeline(text, 'p.yml'), text);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  // parsePipeline answers valid files from a fast js-yaml read; the positioned `yaml` read is the
+  // authority. Whatever the input, both must accept the same files with the same meaning.
+  test('the fast path accepts exactly what the positioned parse accepts, with the same result', () => {
+    const input = fc.oneof(
+      validPipeline.chain((p) => fc.boolean().map((flow) => serialize(p, flow))),
+      fc
+        .tuple(validPipeline, fc.array(structuralMutation, { minLength: 1, maxLength: 2 }), fc.boolean())
+        .map(([p, ms, flow]) => serialize(ms.reduce<Json>((v, m) => mutateStructure(v, m), p), flow)),
+      fc
+        .tuple(validPipeline, fc.array(textMutation, { minLength: 1, maxLength: 3 }), fc.boolean())
+        .map(([p, ms, flow]) => ms.reduce((v, m) => mutateText(v, m), serialize(p, flow))),
+    );
+    fc.assert(
+      fc.property(input, (text) => {
+        const fast = parsePipeline(text, 'p.yml');
+        const positioned = parsePositioned(text, 'p.yml');
+        expect(fast.ok).toBe(positioned.ok);
+        if (fast.ok && positioned.ok) expect(fast.pipeline).toEqual(positioned.pipeline);
+      }),
+      { numRuns: 400 },
     );
   });
 });

@@ -6,7 +6,8 @@ import { DEFAULT_MESSAGE, describeIssues } from './describe-issues.js';
 import { createLocator } from './locate-node.js';
 import type { Diagnostic, ParseResult } from './model.js';
 import { pipelineSchema } from './pipeline-schema.js';
-import { readYaml } from './read-yaml.js';
+import { MAX_PIPELINE_BYTES, readYaml } from './read-yaml.js';
+import { readYamlFast } from './read-yaml-fast.js';
 
 /** Past this, the rest is almost always fallout of the first problems; listing it helps nobody. */
 const MAX_DIAGNOSTICS = 100;
@@ -18,14 +19,29 @@ const MAX_DIAGNOSTICS = 100;
 export function parsePipeline(text: string, file: string): ParseResult {
   try {
     if (typeof text !== 'string') return fail([at(file, `pipeline text must be a string, got ${typeof text}`)]);
-    return parseText(text, String(file));
+    return parseValidFast(text) ?? parsePositioned(text, String(file));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return fail([at(file, `internal error while checking the pipeline (${reason}) — please report this with the file`)]);
   }
 }
 
-function parseText(text: string, file: string): ParseResult {
+/** The result for a valid file read the fast way; undefined means "take the positioned path". */
+function parseValidFast(text: string): ParseResult | undefined {
+  if (Buffer.byteLength(text, 'utf8') > MAX_PIPELINE_BYTES) return undefined;
+  const data = readYamlFast(text);
+  if (!data) return undefined;
+  const parsed = pipelineSchema.safeParse(data);
+  if (!parsed.success) return undefined;
+  const problems = checkStages(data.stages).length + checkSteps(data.stages).length + checkMatrices(data.stages).length;
+  return problems === 0 ? { ok: true, pipeline: buildPipeline(parsed.data), diagnostics: [] } : undefined;
+}
+
+/**
+ * The authority: `yaml`'s positioned document, every problem placed at file:line:col. Exported for
+ * the test that holds the fast path to the same answers.
+ */
+export function parsePositioned(text: string, file: string): ParseResult {
   const read = readYaml(text, file);
   if (!read.ok) return fail(read.diagnostics);
   const parsed = pipelineSchema.safeParse(read.data, { reportInput: true, error: () => DEFAULT_MESSAGE });
