@@ -36,9 +36,9 @@ export function createServer(options: ServerOptions): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/api/v1/health', async (_request, reply) => {
-    const report = await options.checkHealth();
-    void reply.status(report.ok ? 200 : 503);
-    return { status: report.ok ? 'ok' : 'unavailable', version: options.version, ...report };
+    const { ok, ...report } = await options.checkHealth();
+    void reply.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'unavailable', version: options.version, ...report };
   });
 
   app.get('/', async (_request, reply) => {
