@@ -190,6 +190,9 @@ describe('parsePipeline reports each kind of error at its position', () => {
       "4:32 stages[0].steps[0].timeout: 'timeout' must be longer than 0, got '0s'",
     );
     expect(only(withStage('timeout: true', 'steps: [{ run: x }]'))).toContain("4:14 stages[0].timeout: 'timeout' must be a duration");
+    // Longer than a timer can wait: refused here rather than firing at once in the runner.
+    expect(only(withStage('timeout: 25d', 'steps: [{ run: x }]'))).toContain("4:14 stages[0].timeout: 'timeout' must be at most 24d");
+    expect(parsePipeline(withStage('steps: [{ run: x, timeout: 24d }]'), 'p.yml').ok).toBe(true);
   });
 
   test('a bad if points at the value', () => {

@@ -28,6 +28,14 @@ const durationSchema = z
   )
   .meta({ id: 'duration', description: '30s, 10m, 1h30m, 500ms, 7d, or a number of seconds.' });
 
+/** Timers cannot wait longer (setTimeout's 2^31-1 ms); no CI job should come near it anyway. */
+export const MAX_TIMEOUT_MS = 24 * 24 * 60 * 60 * 1000;
+
+const timeoutSchema = durationSchema.refine(
+  (value) => (parseDurationMs(value) ?? 0) <= MAX_TIMEOUT_MS,
+  'must be at most 24d — a job or step cannot wait longer than that',
+);
+
 const scalarSchema = z.union([z.string(), z.number(), z.boolean()], {
   error: 'must be a string, number or boolean (quote it to be safe)',
 });
@@ -59,7 +67,7 @@ const stepFields = {
   uses: nonEmptyText('an action name').optional().describe('A built-in action. Exactly one of run/uses.'),
   with: z.record(z.string(), scalarSchema).optional().describe("Inputs for 'uses'."),
   env: envSchema.optional(),
-  timeout: durationSchema.optional(),
+  timeout: timeoutSchema.optional(),
   retry: retrySchema.optional().describe('Extra attempts after a failure, 0..10.'),
   'working-directory': z.string().optional(),
   'continue-on-error': z.boolean().optional(),
@@ -103,7 +111,7 @@ const stageFields = {
   'continue-on-error': z.boolean().optional(),
   matrix: matrixSchema.optional(),
   env: envSchema.optional(),
-  timeout: durationSchema.optional(),
+  timeout: timeoutSchema.optional(),
   retry: retrySchema.optional().describe('Extra attempts of the whole job, 0..10.'),
   'working-directory': z.string().optional(),
   environment: z.string().optional().describe('Deployment environment; protection rules apply.'),
