@@ -25,6 +25,7 @@ export type { JobResult, JobStatus, StepResult, StepStatus } from './job-result.
 export { decideReadyJobs } from './local/decide-ready-jobs.js';
 export type { LocalRunOptions, RunEvent } from './local/run-plan-locally.js';
 export { runPlanLocally } from './local/run-plan-locally.js';
+export { pruneRunDirs } from './local/prune-run-dirs.js';
 export type { JobOutcomeStatus, JobSummary, RunStatus, RunSummary } from './local/run-summary.js';
 export type { TerminalReporter, TerminalReporterOptions } from './reporter/create-terminal-reporter.js';
 export { createTerminalReporter } from './reporter/create-terminal-reporter.js';

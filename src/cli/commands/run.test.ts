@@ -68,6 +68,8 @@ stages:
     const repo = await makeRepo('name: ok\nstages:\n  - name: a\n    steps:\n      - run: "true"\n');
     const cli = spawnCli(['run'], { cwd: repo });
     expect((await cli.exited).code).toBe(0);
+    // Workspaces live in .slipway/, which ignores itself: the user's tree stays clean.
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' })).toBe('');
   });
 
   it('refuses an invalid pipeline with file:line:col errors and runs nothing', async () => {

@@ -1,7 +1,8 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, loadPipelineFile, planPipeline } from '../../pipeline/index.js';
-import { createTerminalReporter, exitCodeFor, runPlanLocally } from '../../runner/index.js';
+import { createTerminalReporter, exitCodeFor, pruneRunDirs, runPlanLocally } from '../../runner/index.js';
+import { ensureIgnoredDir } from '../ensure-ignored-dir.js';
 import type { CommandResult } from '../main.js';
 import { parsePositiveInt } from './parse-number.js';
 
@@ -9,6 +10,7 @@ interface RunOptions {
   file: string;
   parallel?: number;
   color: boolean;
+  keepRuns: number;
 }
 
 export function registerRunCommand(program: Command, result: CommandResult): void {
@@ -25,6 +27,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
     .addHelpText('after', '\nExamples:\n  slipway run\n  slipway run --parallel 4 --file ci/.pipeline.yml\n')
     .option('-f, --file <path>', 'pipeline file', '.pipeline.yml')
     .option('-p, --parallel <n>', 'jobs running at once (default: number of cores)', parsePositiveInt)
+    .option('--keep-runs <n>', 'workspaces of the newest runs kept in .slipway/runs for inspection', parsePositiveInt, 10)
     .option('--no-color', 'plain output without ANSI colours (also: NO_COLOR=1)')
     .action(async (options: RunOptions) => {
       const file = resolve(options.file);
@@ -51,6 +54,8 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      const stateDir = join(process.cwd(), '.slipway');
+      await ensureIgnoredDir(stateDir);
       try {
         const summary = await runPlanLocally(plan, {
           repoDir: process.cwd(),
@@ -60,6 +65,7 @@ export function registerRunCommand(program: Command, result: CommandResult): voi
           onEvent: (event) => reporter.onEvent(event),
         });
         reporter.finish(summary);
+        await pruneRunDirs(join(stateDir, 'runs'), options.keepRuns);
         result.exitCode = summary.status === 'canceled' ? 130 : exitCodeFor(summary);
       } finally {
         process.off('SIGINT', onSignal);

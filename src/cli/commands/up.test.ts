@@ -11,12 +11,13 @@ afterEach(async () => {
 
 async function startUp(dataDir: string) {
   const cli = spawnCli(['up', '--port', '0', '--data-dir', dataDir], { env: { SLIPWAY_LOG_LEVEL: 'warn' } });
-  const url = await waitFor('the "is up on" line', () => /is up on (http:\/\/\S+)/.exec(cli.stderr())?.[1]);
+  // A first start runs PGlite's initdb: seconds on a quiet machine, far more on a loaded one.
+  const url = await waitFor('the "is up on" line', () => /is up on (http:\/\/\S+)/.exec(cli.stderr())?.[1], 90_000);
   return { cli, url };
 }
 
 describe('slipway up', () => {
-  it('serves health and the placeholder page from the embedded store, then stops cleanly on SIGINT', { timeout: 90_000 }, async () => {
+  it('serves health and the placeholder page from the embedded store, then stops cleanly on SIGINT', { timeout: 240_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'slipway-up-'));
     dirs.push(dataDir);
     const { cli, url } = await startUp(dataDir);
@@ -44,7 +45,7 @@ describe('slipway up', () => {
     expect((await again.cli.exited).code).toBe(0);
   });
 
-  it('says which port is taken instead of crashing', { timeout: 60_000 }, async () => {
+  it('says which port is taken instead of crashing', { timeout: 150_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'slipway-up-'));
     dirs.push(dataDir);
     const first = await startUp(dataDir);

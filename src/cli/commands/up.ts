@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../../config/index.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { startPlatform } from '../../platform/start-platform.js';
 import { version } from '../../version.js';
+import { ensureIgnoredDir } from '../ensure-ignored-dir.js';
 import type { CommandResult } from '../main.js';
 import { parsePort } from './parse-number.js';
 
@@ -33,12 +35,13 @@ export function registerUpCommand(program: Command, result: CommandResult): void
         ...(options.host !== undefined ? { host: options.host } : {}),
         ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
       });
+      await ensureIgnoredDir(config.dataDir);
       const logger = pino({ level: config.logLevel, base: { service: 'slipway' } });
       let platform: Awaited<ReturnType<typeof startPlatform>>;
       try {
         platform = await startPlatform(config, logger, {
           onListening: (url) => {
-            if (!config.databaseUrl && !existsSync(config.dataDir)) {
+            if (!config.databaseUrl && !existsSync(join(config.dataDir, 'db'))) {
               process.stderr.write(`Listening on ${url}; creating the embedded store (first start only, takes a few seconds)…\n`);
             }
           },
