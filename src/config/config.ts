@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../errors/app-error.js';
+import { decodeMasterKey, masterKeyFormatHint } from '../secrets/decode-master-key.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -19,7 +20,33 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   SLIPWAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The key that encrypts secrets at rest: 32 bytes as base64 or 64 hex characters. Unset: a key
+   * generated into <data dir>/master.key. Servers sharing one DATABASE_URL must all be given the same key.
+   */
+  SLIPWAY_MASTER_KEY: z
+    .string()
+    .refine((text) => decodeMasterKey(text) !== undefined, { message: masterKeyFormatHint })
+    .optional(),
+  /** Where artifact and cache blobs live: `fs` (SLIPWAY_BLOB_DIR) or `s3` (SLIPWAY_S3_*). */
+  SLIPWAY_BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
+  /** Directory of the fs blob store; default `<SLIPWAY_DATA_DIR>/blobs`. */
+  SLIPWAY_BLOB_DIR: z.string().min(1).optional(),
+  /** S3 bucket; required when SLIPWAY_BLOB_STORE=s3. Credentials come from the AWS SDK's default chain. */
+  SLIPWAY_S3_BUCKET: z.string().min(1).optional(),
+  /** API endpoint of an S3-compatible server (MinIO, R2…); default AWS. */
+  SLIPWAY_S3_ENDPOINT: z.string().url().optional(),
+  /** Default: the AWS SDK's own resolution (AWS_REGION, profile). */
+  SLIPWAY_S3_REGION: z.string().min(1).optional(),
+  /** Key prefix inside the bucket, e.g. `slipway/`; default none. */
+  SLIPWAY_S3_PREFIX: z.string().default(''),
+  /** `true`: the bucket goes in the URL path, not the host name (most S3-compatible servers need it). */
+  SLIPWAY_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
 });
+
+export type BlobStoreConfig =
+  | { kind: 'fs'; /** Absolute path. */ dir: string }
+  | { kind: 's3'; bucket: string; endpoint?: string; region?: string; prefix: string; forcePathStyle: boolean };
 
 export interface Config {
   port: number;
@@ -28,6 +55,10 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   logLevel: z.infer<typeof envSchema>['SLIPWAY_LOG_LEVEL'];
+  /** 32 bytes (secrets/loadMasterKey). A secret itself: never log the whole Config. */
+  masterKey?: Buffer;
+  /** Artifact and cache storage (blobs/createBlobStore). */
+  blobs: BlobStoreConfig;
 }
 
 /** Resolves the configuration from an environment (process.env by default) and CLI overrides. */
@@ -45,13 +76,35 @@ export function loadConfig(
     });
   }
   const e = parsed.data;
+  const dataDir = resolve(cwd, overrides.dataDir ?? e.SLIPWAY_DATA_DIR);
   const config: Config = {
     port: overrides.port ?? e.SLIPWAY_PORT,
     host: overrides.host ?? e.SLIPWAY_HOST,
-    dataDir: resolve(cwd, overrides.dataDir ?? e.SLIPWAY_DATA_DIR),
+    dataDir,
     logLevel: overrides.logLevel ?? e.SLIPWAY_LOG_LEVEL,
+    blobs: overrides.blobs ?? resolveBlobStoreConfig(e, dataDir, cwd),
   };
   const databaseUrl = overrides.databaseUrl ?? e.DATABASE_URL;
   if (databaseUrl) config.databaseUrl = databaseUrl;
+  const masterKey = overrides.masterKey ?? (e.SLIPWAY_MASTER_KEY ? decodeMasterKey(e.SLIPWAY_MASTER_KEY) : undefined);
+  if (masterKey) config.masterKey = masterKey;
   return config;
+}
+
+function resolveBlobStoreConfig(e: z.infer<typeof envSchema>, dataDir: string, cwd: string): BlobStoreConfig {
+  if (e.SLIPWAY_BLOB_STORE === 'fs') {
+    return { kind: 'fs', dir: e.SLIPWAY_BLOB_DIR ? resolve(cwd, e.SLIPWAY_BLOB_DIR) : resolve(dataDir, 'blobs') };
+  }
+  if (!e.SLIPWAY_S3_BUCKET) {
+    throw new AppError(ErrorCode.invalidArgument, 'invalid environment: SLIPWAY_BLOB_STORE=s3 needs SLIPWAY_S3_BUCKET — set the bucket name');
+  }
+  const blobs: BlobStoreConfig = {
+    kind: 's3',
+    bucket: e.SLIPWAY_S3_BUCKET,
+    prefix: e.SLIPWAY_S3_PREFIX,
+    forcePathStyle: e.SLIPWAY_S3_FORCE_PATH_STYLE === 'true',
+  };
+  if (e.SLIPWAY_S3_ENDPOINT) blobs.endpoint = e.SLIPWAY_S3_ENDPOINT;
+  if (e.SLIPWAY_S3_REGION) blobs.region = e.SLIPWAY_S3_REGION;
+  return blobs;
 }
