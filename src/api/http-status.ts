@@ -6,6 +6,10 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'invalid_argument':
     case 'invalid_pipeline':
       return 400;
+    case 'unauthenticated':
+      return 401;
+    case 'payload_too_large':
+      return 413;
     case 'not_found':
       return 404;
     case 'already_exists':

@@ -5,6 +5,8 @@
 export const ErrorCode = {
   invalidArgument: 'invalid_argument',
   invalidPipeline: 'invalid_pipeline',
+  unauthenticated: 'unauthenticated',
+  payloadTooLarge: 'payload_too_large',
   notFound: 'not_found',
   alreadyExists: 'already_exists',
   failedPrecondition: 'failed_precondition',
