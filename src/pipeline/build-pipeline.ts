@@ -12,7 +12,7 @@ import type { MatrixInput, PipelineInput, StageInput, StepInput } from './pipeli
 const MAX_DEFAULT_NAME_CHARS = 60;
 
 export function buildPipeline(input: PipelineInput): Pipeline {
-  return {
+  const pipeline: Pipeline = {
     name: input.name,
     trigger: {
       branches: toList(input.trigger?.branches),
@@ -21,6 +21,13 @@ export function buildPipeline(input: PipelineInput): Pipeline {
     env: toStrings(input.env),
     stages: input.stages.map(buildStage),
   };
+  const schedule = input.trigger?.schedule;
+  if (schedule !== undefined) {
+    pipeline.trigger.schedule = schedule.map((entry) =>
+      entry.timezone === undefined ? { cron: entry.cron } : { cron: entry.cron, timezone: entry.timezone },
+    );
+  }
+  return pipeline;
 }
 
 function buildStage(input: StageInput): StageSpec {

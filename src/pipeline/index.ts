@@ -10,6 +10,7 @@
  * - matrix: axes of values; a stage runs once per combination (minus `exclude`, plus `include`).
  * - plan: the jobs of a pipeline in a topological order, with env merged and matrix values filled in.
  * - diagnostic: a problem in a user file, located as file:line:col.
+ * - schedule: a cron expression under `trigger.schedule` the pipeline also runs on (UTC by default).
  */
 export { formatDiagnostic } from './format-diagnostic.js';
 export { loadPipelineFile } from './load-pipeline-file.js';
@@ -25,6 +26,7 @@ export type {
   Plan,
   PlannedJob,
   PlannedStep,
+  ScheduleSpec,
   StageSpec,
   StepSpec,
   TriggerSpec,
@@ -32,3 +34,4 @@ export type {
 export { parsePipeline } from './parse-pipeline.js';
 export { pipelineJsonSchema } from './pipeline-json-schema.js';
 export { planPipeline } from './plan-pipeline.js';
+export { CRON_MODE, describeCronProblem } from './check-cron.js';

@@ -45,6 +45,15 @@ export interface TriggerSpec {
   branches: string[];
   /** Glob patterns for changed paths; empty = any change. */
   paths: string[];
+  /** Cron schedules the pipeline also runs on; absent = none. */
+  schedule?: ScheduleSpec[];
+}
+
+export interface ScheduleSpec {
+  /** Five-field cron expression (croner), e.g. `0 3 * * *`. */
+  cron: string;
+  /** IANA time zone the fields are read in; undefined = UTC. */
+  timezone?: string;
 }
 
 export interface StepSpec {

@@ -5,6 +5,7 @@
  * Messages on checks are predicates ("must be ..."); describe-issues.ts prefixes the key.
  */
 import { z } from 'zod';
+import { describeCronProblem, describeTimezoneProblem } from './check-cron.js';
 import { CONDITION_PATTERN } from './parse-condition.js';
 import { DURATION_PATTERN, parseDurationMs } from './parse-duration.js';
 
@@ -124,6 +125,26 @@ const stageFields = {
 
 export const stageSchema = z.strictObject(stageFields).meta({ id: 'stage' });
 
+const scheduleSchema = z
+  .strictObject({
+    cron: z
+      .string()
+      .superRefine((cron, ctx) => {
+        const problem = describeCronProblem(cron);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe("minute hour day-of-month month day-of-week, e.g. '0 3 * * *'."),
+    timezone: z
+      .string()
+      .superRefine((timezone, ctx) => {
+        const problem = describeTimezoneProblem(timezone);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .describe('IANA time zone of the cron fields; default UTC.'),
+  })
+  .meta({ id: 'schedule', description: "A cron schedule, e.g. { cron: '0 3 * * *' } (03:00 UTC daily)." });
+
 export const pipelineSchema = z
   .strictObject({
     name: nonEmptyText('the pipeline a title'),
@@ -131,6 +152,11 @@ export const pipelineSchema = z
       .strictObject({
         branches: stringListSchema.optional().describe("Branch globs, e.g. [main, 'release/*']."),
         paths: stringListSchema.optional().describe("Changed-path globs, e.g. ['src/**']."),
+        schedule: z
+          .array(scheduleSchema)
+          .min(1, "must not be empty — add { cron: '0 3 * * *' } or remove 'schedule'")
+          .optional()
+          .describe('Also run on these cron schedules (five fields, UTC by default).'),
       })
       .optional(),
     env: envSchema.optional(),
