@@ -1,0 +1,110 @@
+import type { Clock } from '../clock/clock.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import type { Plan } from '../pipeline/model.js';
+import { createRun, type Db, getRun, type RunDetail, type RunTrigger } from '../store/index.js';
+import { type CanceledRun, cancelRunJobs } from './cancel-run-jobs.js';
+import { lockRun } from './lock-run.js';
+
+export interface ConcurrencyOptions {
+  /**
+   * At most one job of the group runs at a time, across runs; queued jobs of the group start in the
+   * order they were created. Names are global: callers scope them (e.g. `project/deploy-prod`).
+   */
+  group: string;
+  /** Cancel the group's older unfinished runs when this one is enqueued. Default false. */
+  cancelInProgress?: boolean;
+}
+
+export interface EnqueueRunInput {
+  projectId: number;
+  ref: string;
+  commitSha?: string;
+  trigger: RunTrigger;
+  plan: Plan;
+  /** Higher is claimed first. Default 0. */
+  priority?: number;
+  concurrency?: ConcurrencyOptions;
+  /**
+   * Attempts allowed per job for retryable failures (infra, timeout), the first included; a job whose
+   * plan asks for more retries gets retry + 1. Default 3.
+   */
+  maxAttempts?: number;
+}
+
+export interface EnqueuedRun {
+  run: RunDetail;
+  /** Older runs of the concurrency group this one canceled (cancelInProgress). */
+  canceledRuns: CanceledRun[];
+}
+
+export const defaultMaxAttempts = 3;
+
+/**
+ * Creates the run and its jobs from the plan in one transaction: jobs without needs queued, the
+ * others pending until their needs finish. With cancelInProgress, the group's older unfinished runs
+ * are canceled in the same transaction; their running jobs keep the group busy until they stop.
+ */
+export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): Promise<EnqueuedRun> {
+  const maxAttempts = input.maxAttempts ?? defaultMaxAttempts;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new AppError(ErrorCode.invalidArgument, `maxAttempts must be a positive integer, got ${maxAttempts}`);
+  }
+  const group = input.concurrency?.group;
+  if (group !== undefined && group.trim() === '') {
+    throw new AppError(ErrorCode.invalidArgument, 'a concurrency group needs a non-empty name');
+  }
+  const now = new Date(clock.now());
+  return db.transaction(async (tx) => {
+    const created = await createRun(tx, {
+      projectId: input.projectId,
+      ref: input.ref,
+      commitSha: input.commitSha,
+      trigger: input.trigger,
+      pipelineName: input.plan.name,
+      jobs: input.plan.jobs.map((job) => ({
+        key: job.id,
+        stage: job.stage,
+        needs: job.needs,
+        steps: job.steps.map((step) => step.name),
+      })),
+    });
+    const scheduling = input.plan.jobs.map((job) => ({
+      job_key: job.id,
+      plan: job,
+      runs_on: job.runsOn,
+      max_attempts: Math.max(maxAttempts, job.retry + 1),
+      timeout_ms: job.timeoutMs ?? null,
+    }));
+    await tx.query(
+      `UPDATE jobs
+       SET plan = s.plan, runs_on = s.runs_on, max_attempts = s.max_attempts, timeout_ms = s.timeout_ms,
+           priority = $2, concurrency_group = $3, cancel_in_progress = $4, ready_at = $5,
+           status = CASE WHEN cardinality(jobs.needs) = 0 THEN 'queued' ELSE 'pending' END
+       FROM jsonb_to_recordset($6::jsonb) AS s (job_key text, plan jsonb, runs_on text[], max_attempts integer, timeout_ms integer)
+       WHERE jobs.run_id = $1 AND jobs.job_key = s.job_key`,
+      [
+        created.id,
+        input.priority ?? 0,
+        group ?? null,
+        input.concurrency?.cancelInProgress ?? false,
+        now,
+        JSON.stringify(scheduling),
+      ],
+    );
+    const canceledRuns: CanceledRun[] = [];
+    if (group !== undefined && input.concurrency?.cancelInProgress) {
+      const older = await tx.query<{ runId: number }>(
+        `SELECT DISTINCT run_id AS "runId" FROM jobs
+         WHERE concurrency_group = $1 AND run_id < $2 AND status IN ('pending', 'queued', 'running')
+         ORDER BY run_id`,
+        [group, created.id],
+      );
+      // In id order, so two runs enqueued at once lock the older runs in the same order.
+      for (const { runId } of older.rows) {
+        const run = await lockRun(tx, runId);
+        if (run) canceledRuns.push(await cancelRunJobs(tx, run, now));
+      }
+    }
+    return { run: (await getRun(tx, created.id))!, canceledRuns };
+  });
+}
