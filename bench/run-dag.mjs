@@ -5,14 +5,15 @@
  *
  *   node bench/run-dag.mjs [--jobs 200] [--parallel P] [--repeat 3] [--tools-dir DIR] [--keep]
  *
- * Each tool first gets a verification pass in which every job appends its name to a log; the
- * log must hold every job once, each after the jobs it needs. Then jobs are switched to `true`,
- * each tool gets one untimed warm-up, and `--repeat` timed rounds run the tools in turn (so drift
- * on the machine hits all of them alike). Prints one JSON object; appends a line to
+ * Each tool first gets a verification pass: turbo and nx print their task graph, which must be
+ * the DAG edge for edge; then every job writes a timestamped marker in its working directory,
+ * and the markers must name every job once, each after the jobs it needs. Then jobs are switched
+ * to `true`, each tool gets one untimed warm-up, and `--repeat` timed rounds run the tools in turn
+ * (so drift on the machine hits all of them alike). Prints one JSON object; appends a line to
  * bench/RESULTS.md. Progress goes to stderr.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,14 @@ import { USAGE, parseOptions } from './lib/options.mjs';
 import { appendResultLine } from './lib/results-file.mjs';
 import { median, tail, timedRun } from './lib/timed-run.mjs';
 import { benchEnv, defineTools, ensurePeerTools } from './lib/tools.mjs';
-import { createWorkspace, logCommandFor, noopCommand, setJobCommands } from './lib/workspace.mjs';
+import {
+  createWorkspace,
+  markerCommand,
+  noopCommand,
+  readMarkersInOrder,
+  removeRunLeftovers,
+  setJobCommands,
+} from './lib/workspace.mjs';
 
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,6 +39,7 @@ function progress(message) {
 
 /** A run that exits non-zero, or whose own output counts fewer tasks than the DAG has, failed. */
 async function runChecked(tool, cwd, jobCount) {
+  removeRunLeftovers(cwd);
   const result = await timedRun(tool.command, tool.args, { cwd, env: benchEnv() });
   const output = `${result.stdout}\n${result.stderr}`;
   const tasks = tool.countTasks(output);
@@ -50,6 +59,7 @@ function failure(message, result) {
 }
 
 async function verifyTool(tool, { workspaceDir, tmpRoot, jobs }) {
+  // Before the run: the plan each tool derives from the workspace must be the DAG, edge for edge.
   let taskGraphChecked = false;
   if (tool.readTaskGraph) {
     let problems;
@@ -63,14 +73,14 @@ async function verifyTool(tool, { workspaceDir, tmpRoot, jobs }) {
     }
     taskGraphChecked = true;
   }
-  const logPath = path.join(tmpRoot, `${tool.name}-completion.log`);
-  setJobCommands(workspaceDir, jobs, logCommandFor(logPath), `verify ${tool.name}`);
+  removeRunLeftovers(workspaceDir);
+  setJobCommands(workspaceDir, jobs, markerCommand, `verify ${tool.name}`);
   const result = await runChecked(tool, workspaceDir, jobs.length);
   if (result.error) return failure(`verification run: ${result.error}`, result);
-  const lines = existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n').filter(Boolean) : [];
+  const lines = readMarkersInOrder(workspaceDir);
   const problems = checkCompletionOrder(jobs, lines);
   if (problems.length > 0) {
-    return failure(`verification log: ${problems.length} problems, first: ${problems.slice(0, 5).join('; ')}`, result);
+    return failure(`verification markers: ${problems.length} problems, first: ${problems.slice(0, 5).join('; ')}`, result);
   }
   return {
     jobsLogged: lines.length,

@@ -61,8 +61,8 @@ export function benchEnv() {
  *   countTasks: (output: string) => number|undefined,
  *   readTaskGraph?: (cwd: string, scratchDir: string) => Record<string, string[]>}>}
  * countTasks returns undefined when the tool's output has no count, and readTaskGraph is absent
- * when the tool cannot print its plan (Slipway's output and plan formats are not settled yet;
- * its runs are verified by exit code and the completion log).
+ * when the tool cannot print its plan (Slipway has no plan output yet: its edges are checked
+ * only through the order of the verification markers).
  */
 export function defineTools({ repoDir, toolsDir, parallel }) {
   const bin = (name) => path.join(toolsDir, 'node_modules', '.bin', name);
@@ -72,7 +72,12 @@ export function defineTools({ repoDir, toolsDir, parallel }) {
       command: process.execPath,
       args: [path.join(repoDir, 'bin', 'slipway.js'), 'run', '--parallel', String(parallel)],
       skipped: existsSync(path.join(repoDir, 'dist', 'cli', 'main.js')) ? undefined : 'not built',
-      countTasks: () => undefined,
+      // `[j3] succeeded in 12 ms` per job (format of 2026-11); no such line = format changed, so
+      // no count rather than a false failure — the verification markers still prove the run.
+      countTasks: (output) => {
+        const succeeded = new Set([...output.matchAll(/^\[(\S+)\] succeeded in /gm)].map((match) => match[1]));
+        return succeeded.size > 0 ? succeeded.size : undefined;
+      },
     },
     turbo: {
       name: 'turbo',

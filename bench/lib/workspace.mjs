@@ -3,18 +3,26 @@
  * (one package per job, `needs` as workspace dependencies) that both turbo and nx read.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const TASK_NAME = 'noop';
 
-/** `true` for timed runs; for the verification pass, each job appends its name to a log. */
+/** Written by each job in the verification pass, in the directory the job runs in. */
+export const MARKER_FILE = '.bench-done';
+
+/** `true` for timed runs. */
 export function noopCommand() {
   return 'true';
 }
 
-export function logCommandFor(logPath) {
-  return (jobName) => `echo ${jobName} >> '${logPath}'`;
+/**
+ * The verification pass: each job writes its name and a nanosecond timestamp into its own
+ * working directory. A marker beside the job rather than one shared log, because Slipway runs
+ * each step in bubblewrap with only the job's workspace writable (and a private /tmp).
+ */
+export function markerCommand(jobName) {
+  return `echo ${jobName} $(date +%s%N) > ${MARKER_FILE}`;
 }
 
 /** Lays out the whole workspace, installs its workspace links, and makes the first commit. */
@@ -40,7 +48,8 @@ export function createWorkspace(dir, jobs, { npmVersion, commandFor }) {
     neverConnectToCloud: true,
     analytics: false,
   });
-  writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\n.turbo/\n.nx/\n');
+  // Ignored files are not copied into Slipway's per-job workspaces, so stale markers never are.
+  writeFileSync(path.join(dir, '.gitignore'), `node_modules/\n.turbo/\n.nx/\n.slipway/\n${MARKER_FILE}\n`);
   writeJobFiles(dir, jobs, commandFor);
   // Only workspace packages are depended on, so this links them and writes the lockfile turbo
   // needs, without touching the registry.
@@ -95,4 +104,34 @@ function git(dir, args) {
 
 function writeJson(file, value) {
   writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Directories no job runs in; Slipway's own .slipway/ is searched (its job workspaces live there). */
+const UNSEARCHED_DIRS = new Set(['node_modules', '.git', '.nx', '.turbo']);
+
+/** Every marker file in the workspace, wherever a tool ran the job (recursive). */
+export function findMarkers(dir) {
+  const found = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && !UNSEARCHED_DIRS.has(entry.name)) found.push(...findMarkers(full));
+    else if (entry.isFile() && entry.name === MARKER_FILE) found.push(full);
+  }
+  return found;
+}
+
+/** @returns {string[]} job names in the order their markers were written */
+export function readMarkersInOrder(dir) {
+  const records = findMarkers(dir).map((file) => {
+    const [name, timestamp] = readFileSync(file, 'utf8').trim().split(' ');
+    return { name, ns: BigInt(timestamp) };
+  });
+  records.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
+  return records.map((record) => record.name);
+}
+
+/** Markers and Slipway's per-run job workspaces from an earlier run (not timed). */
+export function removeRunLeftovers(dir) {
+  rmSync(path.join(dir, '.slipway', 'runs'), { recursive: true, force: true });
+  for (const file of findMarkers(dir)) rmSync(file);
 }
