@@ -4,6 +4,7 @@ import type { PlannedJob } from '../../pipeline/model.js';
 import type { Db, JobFailure } from '../../store/index.js';
 import { type EnqueuedRun, type EnqueueRunInput, enqueueRun } from '../enqueue-run.js';
 import { type ScheduledJob, scheduledJobColumns } from '../scheduled-job.js';
+import { makeJob } from '../../runner/test-support/fixtures.js';
 
 /** Test-only builders; production code never imports this folder. */
 
@@ -18,19 +19,7 @@ export function createLane(prefix = 'lane'): string {
 }
 
 export function plannedJob(id: string, fields: Partial<PlannedJob> = {}): PlannedJob {
-  return {
-    id,
-    stage: id,
-    matrix: {},
-    needs: [],
-    if: 'success',
-    continueOnError: false,
-    retry: 0,
-    runsOn: [],
-    cache: [],
-    steps: [{ index: 0, name: 'run', run: 'true', with: {}, env: {}, retry: 0, continueOnError: false, network: true }],
-    ...fields,
-  };
+  return makeJob(id, [{ name: 'run', run: 'true' }], fields);
 }
 
 /** Enqueues jobs whose runs_on also include the lane. */
