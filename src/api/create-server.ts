@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { type AgentRouteDeps, registerAgentRoutes } from './agents/register-agent-routes.js';
 import { toErrorBody } from './http-status.js';
 import { renderPlaceholderPage } from './placeholder-page.js';
 
@@ -12,6 +13,8 @@ export interface ServerOptions {
   logger: FastifyBaseLogger;
   /** Checks the dependencies (store, ...) for readiness; must not throw. */
   checkHealth: () => Promise<HealthReport>;
+  /** Agents, jobs and runs (registerAgentRoutes); without it the server only serves health and the page. */
+  agents?: AgentRouteDeps;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -45,6 +48,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
     void reply.type('text/html; charset=utf-8');
     return renderPlaceholderPage(options.version);
   });
+
+  if (options.agents) registerAgentRoutes(app, options.agents, options.logger);
 
   return app;
 }

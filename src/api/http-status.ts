@@ -13,6 +13,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'not_found':
       return 404;
     case 'already_exists':
+    case 'conflict':
       return 409;
     case 'failed_precondition':
       return 412;

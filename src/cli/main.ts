@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
+import { registerAgentCommand } from './commands/agent.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchemaCommand } from './commands/schema.js';
+import { registerServerCommand } from './commands/server.js';
 import { registerUpCommand } from './commands/up.js';
 import { registerValidateCommand } from './commands/validate.js';
 
@@ -24,6 +26,8 @@ export function createProgram(result: CommandResult): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   registerUpCommand(program, result);
+  registerServerCommand(program, result);
+  registerAgentCommand(program, result);
   registerValidateCommand(program, result);
   registerRunCommand(program, result);
   registerSchemaCommand(program, result);

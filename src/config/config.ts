@@ -28,6 +28,11 @@ const envSchema = z.object({
     .string()
     .refine((text) => decodeMasterKey(text) !== undefined, { message: masterKeyFormatHint })
     .optional(),
+  /**
+   * The shared secret build agents present (`Authorization: Bearer <token>`), at least 16 characters.
+   * Required by `slipway server`; `slipway up` generates one for its own local agent when unset.
+   */
+  SLIPWAY_AGENT_TOKEN: z.string().min(16).optional(),
   /** Where artifact and cache blobs live: `fs` (SLIPWAY_BLOB_DIR) or `s3` (SLIPWAY_S3_*). */
   SLIPWAY_BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
   /** Directory of the fs blob store; default `<SLIPWAY_DATA_DIR>/blobs`. */
@@ -59,6 +64,8 @@ export interface Config {
   masterKey?: Buffer;
   /** Artifact and cache storage (blobs/createBlobStore). */
   blobs: BlobStoreConfig;
+  /** The agents' shared token. A secret: never log it. */
+  agentToken?: string;
 }
 
 /** Resolves the configuration from an environment (process.env by default) and CLI overrides. */
@@ -88,6 +95,8 @@ export function loadConfig(
   if (databaseUrl) config.databaseUrl = databaseUrl;
   const masterKey = overrides.masterKey ?? (e.SLIPWAY_MASTER_KEY ? decodeMasterKey(e.SLIPWAY_MASTER_KEY) : undefined);
   if (masterKey) config.masterKey = masterKey;
+  const agentToken = overrides.agentToken ?? e.SLIPWAY_AGENT_TOKEN;
+  if (agentToken) config.agentToken = agentToken;
   return config;
 }
 

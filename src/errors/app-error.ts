@@ -9,6 +9,8 @@ export const ErrorCode = {
   payloadTooLarge: 'payload_too_large',
   notFound: 'not_found',
   alreadyExists: 'already_exists',
+  /** The request lost a race with newer state, e.g. a stale fencing token: stop, do not retry. */
+  conflict: 'conflict',
   failedPrecondition: 'failed_precondition',
   unavailable: 'unavailable',
   internal: 'internal',

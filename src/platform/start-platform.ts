@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import { runAgent } from '../agent/index.js';
 import { createServer } from '../api/create-server.js';
+import { systemClock } from '../clock/clock.js';
 import type { Config } from '../config/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { version } from '../version.js';
+import { createDeferredDb } from './create-deferred-db.js';
 
 export interface Platform {
   /** Base URL the HTTP server listens on, e.g. http://localhost:8080. */
@@ -15,12 +18,18 @@ export interface Platform {
 export interface PlatformHooks {
   /** Called once the port is bound, before the store is opened (which can take seconds). */
   onListening?(url: string): void;
+  /** Also run one build agent in this process, connected to this server (needs config.agentToken). */
+  localAgent?: { name: string; capacity: number; labels: readonly string[]; workDir: string };
 }
 
-/** The composition root of `slipway up`: store, HTTP server; later agents, router and UI join here. */
+/**
+ * The composition root of `slipway up` and `slipway server`: store, HTTP server, and — with an agent
+ * token — the agent and run routes, optionally with a local agent; later router and UI join here.
+ */
 export async function startPlatform(config: Config, logger: FastifyBaseLogger, hooks: PlatformHooks = {}): Promise<Platform> {
   let store: Store | undefined;
   const storeKind = config.databaseUrl ? 'postgres' : 'pglite';
+  const deferredDb = createDeferredDb(storeKind);
   const app = createServer({
     version,
     logger,
@@ -33,6 +42,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
         return { ok: false, store: store.db.kind, error: error instanceof Error ? error.message : String(error) };
       }
     },
+    ...(config.agentToken ? { agents: { db: deferredDb, clock: systemClock, agentToken: config.agentToken } } : {}),
   });
   // The port is bound before the store opens: a taken port fails at once, not after initdb.
   await app.listen({ port: config.port, host: config.host });
@@ -49,16 +59,40 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     await app.close();
     throw error;
   }
+  deferredDb.resolve(store.db);
+
+  const stopAgent = new AbortController();
+  let agent: Promise<void> | undefined;
+  if (hooks.localAgent && config.agentToken) {
+    const local = hooks.localAgent;
+    agent = runAgent({
+      serverUrl: `http://${loopbackHostFor(config.host)}:${port}`,
+      token: config.agentToken,
+      ...local,
+      signal: stopAgent.signal,
+      onNotice: (message) => logger.info({ agent: local.name }, message),
+    }).catch((error: unknown) => logger.error({ err: error }, 'the local agent stopped'));
+  }
 
   let closing: Promise<void> | undefined;
   return {
     url,
     close: () => {
       closing ??= (async () => {
+        // The agent first: its canceled jobs still report to this server.
+        stopAgent.abort();
+        await agent;
         await app.close();
         await store?.close();
       })();
       return closing;
     },
   };
+}
+
+/** Where this process reaches its own server: any-interface binds are reachable on loopback. */
+function loopbackHostFor(host: string): string {
+  if (host === '0.0.0.0' || host === 'localhost') return '127.0.0.1';
+  if (host === '::' || host === '::1') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }

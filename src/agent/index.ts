@@ -1,0 +1,15 @@
+/**
+ * agent/ — the build agent: the driver that feeds jobs pushed by the control plane to the executor.
+ *
+ * Glossary
+ * - agent: this process; registered with a name, labels and a capacity (jobs at once).
+ * - jobs stream: the SSE response the agent holds open; the server pushes `event: job` assignments.
+ * - assignment: a claimed job with its fencing token, lease length and where its log continues.
+ * - heartbeat: renews the job's lease every leaseMs/3; refused (409) means another holder has it now.
+ * - log upload: output sent in order at byte offsets, resent at the same offset after a failure.
+ */
+export { type AgentClient, type Answer, createAgentClient } from './create-agent-client.js';
+export { type ChunkOutcome, type LogUploader, type LogUploaderOptions, createLogUploader } from './create-log-uploader.js';
+export { type SseEvent, readSseEvents } from './read-sse-events.js';
+export { type RunAssignedJobOptions, runAssignedJob } from './run-assigned-job.js';
+export { type RunAgentOptions, runAgent } from './run-agent.js';

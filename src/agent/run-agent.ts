@@ -1,0 +1,104 @@
+import { mkdir } from 'node:fs/promises';
+import type { JobAssignment } from '../api/agents/job-assignment.js';
+import { type Clock, systemClock } from '../clock/clock.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import { detectSandbox } from '../runner/index.js';
+import { createAgentClient } from './create-agent-client.js';
+import { readSseEvents } from './read-sse-events.js';
+import { runAssignedJob } from './run-assigned-job.js';
+
+export interface RunAgentOptions {
+  /** The control plane, e.g. http://localhost:8080. */
+  serverUrl: string;
+  /** The shared agent token (SLIPWAY_AGENT_TOKEN of the server). */
+  token: string;
+  name: string;
+  /** Jobs whose runs_on are all among these may come here. */
+  labels: readonly string[];
+  /** Jobs run at once. */
+  capacity: number;
+  /** Job workspaces are created (and removed) under it. */
+  workDir: string;
+  /** Aborting stops the agent: running jobs are canceled and reported, then runAgent resolves. */
+  signal: AbortSignal;
+  /** The environment steps start from. Default: none but PATH and HOME of this process. */
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  /** Told about registration, connections and lost streams (a CLI prints them). */
+  onNotice?(message: string): void;
+  /** First wait before reconnecting a lost stream, doubling up to 5000 ms. Default 250 ms. */
+  reconnectDelayMs?: number;
+}
+
+/**
+ * A build agent: registers, holds the jobs stream open (reconnecting with backoff when it drops, and
+ * registering again when the server forgot it) and runs each pushed job concurrently. Resolves once
+ * the signal is aborted and every running job has reported; a wrong token rejects at once.
+ */
+export async function runAgent(options: RunAgentOptions): Promise<void> {
+  const client = createAgentClient(options.serverUrl, options.token);
+  const clock = options.clock ?? systemClock;
+  const notice = options.onNotice ?? (() => {});
+  const env = options.env ?? { PATH: process.env['PATH'], HOME: process.env['HOME'] };
+  const baseDelayMs = options.reconnectDelayMs ?? 250;
+  await mkdir(options.workDir, { recursive: true });
+  const detected = await detectSandbox({ searchPath: env['PATH'], probeDir: options.workDir });
+  if (detected.notice) notice(detected.notice);
+
+  const running = new Set<Promise<void>>();
+  const start = (assignment: JobAssignment) => {
+    const job = runAssignedJob({ client, assignment, workDir: options.workDir, sandbox: detected.sandbox, env, clock, signal: options.signal })
+      .catch((error: unknown) => notice(`job ${assignment.jobId} ended badly: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => running.delete(job));
+    running.add(job);
+  };
+
+  let agentId: string | undefined;
+  let delayMs = baseDelayMs;
+  while (!options.signal.aborted) {
+    try {
+      if (agentId === undefined) {
+        const answer = await client.register({ name: options.name, labels: options.labels, capacity: options.capacity }, options.signal);
+        if (answer.status === 401) {
+          throw new AppError(ErrorCode.unauthenticated, `${options.serverUrl} refused the agent token: pass the server's SLIPWAY_AGENT_TOKEN`);
+        }
+        if (answer.status !== 200 || !answer.body.agentId) throw new Error(`registration answered ${answer.status}`);
+        agentId = answer.body.agentId;
+        notice(`registered as ${agentId}`);
+      }
+      const response = await client.openJobs(agentId, options.signal);
+      if (response.status === 404) {
+        agentId = undefined;
+        await response.body?.cancel();
+        continue;
+      }
+      if (response.status !== 200 || !response.body) throw new Error(`the jobs stream answered ${response.status}`);
+      notice(`connected to ${options.serverUrl}`);
+      delayMs = baseDelayMs;
+      for await (const event of readSseEvents(response.body)) {
+        if (event.event === 'job') start(JSON.parse(event.data) as JobAssignment);
+      }
+      if (!options.signal.aborted) notice('the jobs stream ended; reconnecting');
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (options.signal.aborted) break;
+      notice(`lost the server (${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`);
+    }
+    if (options.signal.aborted) break;
+    await sleep(delayMs, options.signal);
+    delayMs = Math.min(delayMs * 2, 5000);
+  }
+  await Promise.all([...running]);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

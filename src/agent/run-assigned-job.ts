@@ -1,0 +1,129 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JobAssignment } from '../api/agents/job-assignment.js';
+import type { Clock } from '../clock/clock.js';
+import { createFailure, type Failure } from '../runner/failure.js';
+import { executeJob, type JobResult, type Sandbox } from '../runner/index.js';
+import type { JobAttemptResult } from '../scheduler/index.js';
+import type { AgentClient } from './create-agent-client.js';
+import { type ChunkOutcome, createLogUploader } from './create-log-uploader.js';
+
+export interface RunAssignedJobOptions {
+  client: AgentClient;
+  assignment: JobAssignment;
+  workDir: string;
+  sandbox: Sandbox;
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  /** Agent shutdown: the job is canceled and reported as such. */
+  signal: AbortSignal;
+  /** Longest wait for the last log bytes and the result to be accepted before giving up. Default 30 000 ms. */
+  reportDeadlineMs?: number;
+}
+
+/**
+ * One pushed job on this agent: a fresh workspace, the executor, output uploaded at byte offsets,
+ * heartbeats every leaseMs/3 — a refused heartbeat (a newer lease holds the job) stops the job — and
+ * finally the result. The server decides what a stale result means; the agent only reports.
+ */
+export async function runAssignedJob(options: RunAssignedJobOptions): Promise<void> {
+  const { client, assignment } = options;
+  const { jobId, fencingToken } = assignment;
+  const jobAbort = new AbortController();
+  const onShutdown = () => jobAbort.abort();
+  options.signal.addEventListener('abort', onShutdown, { once: true });
+  if (options.signal.aborted) jobAbort.abort();
+
+  const uploader = createLogUploader({
+    startOffset: assignment.logOffset,
+    send: async (offset, data): Promise<ChunkOutcome> => {
+      const answer = await client.appendLog(jobId, fencingToken, offset, data);
+      if (answer.status === 200 && typeof answer.body.length === 'number') return { kind: 'ok', length: answer.body.length };
+      const serverLength = answer.body.error?.details?.length;
+      if (answer.status === 412 && typeof serverLength === 'number') return { kind: 'gap', length: serverLength };
+      if (answer.status === 409 || answer.status === 404) return { kind: 'refused' };
+      return { kind: 'retry' };
+    },
+  });
+
+  let stale = false;
+  const heartbeat = setInterval(
+    () => {
+      client
+        .heartbeat(jobId, fencingToken)
+        .then((answer) => {
+          if (answer.status === 409 || answer.status === 404) {
+            // Output is refused from now on too (the log route checks the same token).
+            stale = true;
+            jobAbort.abort();
+          }
+        })
+        // A missed heartbeat is retried at the next interval; the lease outlasts two of them.
+        .catch(() => {});
+    },
+    Math.max(100, Math.floor(assignment.leaseMs / 3)),
+  );
+
+  let workspaceDir: string | undefined;
+  let result: JobAttemptResult;
+  try {
+    workspaceDir = await mkdtemp(join(options.workDir, `job-${jobId}-`));
+    const executed = await executeJob(assignment.job, {
+      workspaceDir,
+      sandbox: options.sandbox,
+      env: options.env,
+      clock: options.clock,
+      signal: jobAbort.signal,
+      onEvent: (event) => {
+        if (event.type === 'output') uploader.write(event.text);
+        else if (event.type === 'step-started') uploader.write(`▶ ${event.step}\n`);
+      },
+    });
+    result = toAttemptResult(executed);
+  } catch (error) {
+    // executeJob reports failures as data; an exception here is the agent's own fault.
+    const failure = createFailure('infra', `the agent failed to run the job: ${error instanceof Error ? error.message : String(error)}`);
+    uploader.write(`Slipway: ${failure.message}\n`);
+    result = { status: 'failed', failure };
+  } finally {
+    clearInterval(heartbeat);
+    options.signal.removeEventListener('abort', onShutdown);
+    if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true }).catch(() => {});
+  }
+
+  const deadline = Date.now() + (options.reportDeadlineMs ?? 30_000);
+  const giveUp = setTimeout(() => uploader.stop(), Math.max(0, deadline - Date.now()));
+  await uploader.drain();
+  clearTimeout(giveUp);
+  if (stale) {
+    // The result would be refused; posting it still frees this agent's slot on the server.
+    await client.reportResult(jobId, fencingToken, result).catch(() => {});
+    return;
+  }
+  await reportWithRetries(options.client, jobId, fencingToken, result, deadline);
+}
+
+async function reportWithRetries(client: AgentClient, jobId: number, fencingToken: number, result: JobAttemptResult, deadlineMs: number): Promise<void> {
+  let delayMs = 100;
+  for (;;) {
+    try {
+      const answer = await client.reportResult(jobId, fencingToken, result);
+      // 2xx: recorded. 4xx: refused for good (stale, unknown job); retrying cannot change that.
+      if (answer.status < 500) return;
+    } catch {
+      // Network trouble: retried below.
+    }
+    if (Date.now() + delayMs > deadlineMs) return;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    delayMs = Math.min(delayMs * 2, 2000);
+  }
+}
+
+function toAttemptResult(executed: JobResult): JobAttemptResult {
+  const steps = executed.steps.map((step) => ({ index: step.index, status: step.status, exitCode: step.exitCode }));
+  if (executed.status === 'failed') {
+    const failure: Failure = executed.failure ?? createFailure('infra', 'the job failed without saying why');
+    return { status: 'failed', failure, steps };
+  }
+  return executed.failure ? { status: executed.status, failure: executed.failure, steps } : { status: executed.status, steps };
+}

@@ -1,0 +1,193 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runAgent } from '../../agent/index.js';
+import { systemClock } from '../../clock/clock.js';
+import type { RunDetail } from '../../store/index.js';
+import { describePglite } from '../../test-support/test-store.js';
+import { createServer } from '../create-server.js';
+
+const token = 'test-agent-token-0123456789';
+const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describePglite('agents end to end', (harness) => {
+  let app: FastifyInstance;
+  let url: string;
+  let workDir: string;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'slipway-agent-'));
+    app = createServer({
+      version: 'test',
+      logger: pino({ level: 'silent' }),
+      checkHealth: async () => ({ ok: true }),
+      agents: { db: harness.db, clock: systemClock, agentToken: token, leaseMs: 3000, tickMs: 200 },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('runs a two-job pipeline on an in-process agent and streams the first job’s log', { timeout: 30_000 }, async () => {
+    const stop = new AbortController();
+    const agent = runAgent({ serverUrl: url, token, name: 'local', labels: [], capacity: 2, workDir, signal: stop.signal });
+    try {
+      const pipeline = [
+        'name: e2e',
+        'stages:',
+        '  - name: a',
+        '    steps:',
+        '      - { name: hello, run: echo hello-from-a }',
+        '  - name: b',
+        '    needs: [a]',
+        '    steps:',
+        '      - { name: after, run: echo b-ran }',
+      ].join('\n');
+      const posted = await fetch(`${url}/api/v1/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ project: 'acme/e2e', ref: 'refs/heads/main', pipeline }),
+      });
+      expect(posted.status).toBe(201);
+      const { runId, jobs } = (await posted.json()) as { runId: number; jobs: { id: number; key: string }[] };
+
+      const run = await waitFor('the run to finish', async () => {
+        const detail = (await (await fetch(`${url}/api/v1/runs/${runId}`)).json()) as RunDetail;
+        return ['succeeded', 'failed', 'canceled'].includes(detail.status) ? detail : undefined;
+      });
+      expect(run.status).toBe('succeeded');
+      expect(run.jobs.map((job) => [job.jobKey, job.status])).toEqual([
+        ['a', 'succeeded'],
+        ['b', 'succeeded'],
+      ]);
+
+      const jobA = jobs.find((job) => job.key === 'a')!;
+      const logs = await fetch(`${url}/api/v1/jobs/${jobA.id}/logs`);
+      expect(logs.headers.get('content-type')).toContain('text/event-stream');
+      // The log is finished, so the stream ends by itself after the end event.
+      const text = await logs.text();
+      expect(text).toContain('hello-from-a');
+      expect(text).toContain('event: end');
+
+      const resumed = await fetch(`${url}/api/v1/jobs/${jobA.id}/logs`, { headers: { 'last-event-id': '1000000' } });
+      expect(resumed.status).toBe(400);
+    } finally {
+      stop.abort();
+      await agent;
+    }
+  });
+
+  it('refuses a heartbeat and a result carrying a stale fencing token', async () => {
+    const registered = await fetch(`${url}/api/v1/agents/register`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'manual', labels: ['fencing-test'], capacity: 1 }),
+    });
+    expect(registered.status).toBe(200);
+    const wrongToken = await fetch(`${url}/api/v1/agents/register`, {
+      method: 'POST',
+      headers: { ...auth, authorization: 'Bearer nope' },
+      body: JSON.stringify({ name: 'manual' }),
+    });
+    expect(wrongToken.status).toBe(401);
+
+    const pipeline = ['name: fence', 'stages:', '  - name: only', '    runs-on: [fencing-test]', '    steps:', '      - { run: "true" }'].join('\n');
+    const posted = await fetch(`${url}/api/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ project: 'acme/fence', ref: 'main', pipeline }),
+    });
+    expect(posted.status).toBe(201);
+    const { jobs } = (await posted.json()) as { jobs: { id: number }[] };
+    const jobId = jobs[0]!.id;
+
+    // Claimed directly, as a second server replica's dispatcher would; no agent of ours has the label.
+    const { claimJob } = await import('../../scheduler/index.js');
+    const claimed = await waitFor('the job to be claimable', async () =>
+      claimJob(harness.db, systemClock, { agentId: 'other', labels: ['fencing-test'], leaseMs: 60_000 }),
+    );
+    const current = claimed.fencingToken;
+
+    const ok = await fetch(`${url}/api/v1/jobs/${jobId}/heartbeat`, { method: 'POST', headers: auth, body: JSON.stringify({ fencingToken: current }) });
+    expect(ok.status).toBe(200);
+    const stale = await fetch(`${url}/api/v1/jobs/${jobId}/heartbeat`, { method: 'POST', headers: auth, body: JSON.stringify({ fencingToken: current - 1 }) });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ error: { code: 'conflict' } });
+    const staleLog = await fetch(`${url}/api/v1/jobs/${jobId}/logs?offset=0&fencingToken=${current - 1}`, {
+      method: 'POST',
+      headers: { authorization: auth.authorization, 'content-type': 'application/octet-stream' },
+      body: 'late output\n',
+    });
+    expect(staleLog.status).toBe(409);
+    const staleResult = await fetch(`${url}/api/v1/jobs/${jobId}/result`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ fencingToken: current - 1, result: { status: 'succeeded' } }),
+    });
+    expect(staleResult.status).toBe(409);
+    const accepted = await fetch(`${url}/api/v1/jobs/${jobId}/result`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ fencingToken: current, result: { status: 'succeeded' } }),
+    });
+    expect(accepted.status).toBe(200);
+  });
+
+  it('stops a running job on its agent once a heartbeat says the lease is stale', { timeout: 30_000 }, async () => {
+    const staleDir = await mkdtemp(join(tmpdir(), 'slipway-agent-stale-'));
+    const stop = new AbortController();
+    const agent = runAgent({ serverUrl: url, token, name: 'stale', labels: ['stale-test'], capacity: 1, workDir: staleDir, signal: stop.signal });
+    try {
+      const pipeline = ['name: stale', 'stages:', '  - name: long', '    runs-on: [stale-test]', '    steps:', '      - { run: sleep 25 }'].join('\n');
+      const posted = await fetch(`${url}/api/v1/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ project: 'acme/stale', ref: 'main', pipeline }),
+      });
+      const { jobs } = (await posted.json()) as { jobs: { id: number }[] };
+      const jobId = jobs[0]!.id;
+      const workspaces = async () => (await readdir(staleDir)).filter((name) => name.startsWith(`job-${jobId}-`));
+      await waitFor('the job to start on the agent', async () => ((await workspaces()).length > 0 ? true : undefined));
+
+      // What a second claim does to the job's fencing token, as when its lease expired and it was requeued.
+      await harness.db.query('UPDATE jobs SET fencing_token = fencing_token + 1 WHERE id = $1', [jobId]);
+      // The workspace is removed once the executor returns: well before `sleep 25` would end.
+      await waitFor('the agent to stop the job', async () => ((await workspaces()).length === 0 ? true : undefined), 15_000);
+      const { rows } = await harness.db.query<{ status: string }>('SELECT status FROM jobs WHERE id = $1', [jobId]);
+      expect(rows[0]?.status).toBe('running');
+    } finally {
+      stop.abort();
+      await agent;
+      await rm(staleDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers an invalid pipeline with its diagnostics', async () => {
+    const posted = await fetch(`${url}/api/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ project: 'acme/bad', ref: 'main', pipeline: 'name: x\nstages: []\n' }),
+    });
+    expect(posted.status).toBe(400);
+    const body = (await posted.json()) as { error: { code: string; details: { diagnostics: unknown[] } } };
+    expect(body.error.code).toBe('invalid_pipeline');
+    expect(body.error.details.diagnostics.length).toBeGreaterThan(0);
+  });
+});

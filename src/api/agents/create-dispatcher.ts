@@ -1,0 +1,170 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../../clock/clock.js';
+import { getLogHead } from '../../logs/index.js';
+import { claimJob, requeueExpiredLeases } from '../../scheduler/index.js';
+import type { Db } from '../../store/index.js';
+import type { JobAssignment } from './job-assignment.js';
+
+export interface ConnectedAgent {
+  id: string;
+  labels: readonly string[];
+  capacity: number;
+  /** Writes the assignment to the agent's stream; false when the stream is gone. */
+  send(assignment: JobAssignment): boolean;
+}
+
+export interface Dispatcher {
+  /** The agent's stream is open: it gets jobs up to its capacity. Returns the disconnect function. */
+  connect(agent: ConnectedAgent): () => void;
+  /** A registration is a new agent process: whatever the old one held is no longer running there. */
+  forgetAgent(agentId: string): void;
+  /** The agent is done with the job (reported, or told it is stale): its slot is free again. */
+  release(jobId: number): void;
+  /** Something may have become claimable (enqueue, report, connect): claim at once, not at the next tick. */
+  wake(): void;
+  close(): Promise<void>;
+}
+
+export interface DispatcherOptions {
+  db: Db;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+  /** Lease given with each claim. Default 30 000 ms. */
+  leaseMs?: number;
+  /** Safety tick: takes back expired leases and claims what a lost wake-up missed. Default 1000 ms. */
+  tickMs?: number;
+}
+
+export const defaultLeaseMs = 30_000;
+
+/**
+ * Pushes claimable jobs to connected agents with free slots. Claims go through the scheduler (the
+ * store is the only shared state), so several server replicas may dispatch at once. wake() runs a
+ * dispatch pass right away; passes never overlap — a wake during a pass makes it run once more.
+ */
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const leaseMs = options.leaseMs ?? defaultLeaseMs;
+  const tickMs = options.tickMs ?? 1000;
+  const agents = new Map<string, ConnectedAgent>();
+  // Kept across stream reconnects: the agent process still runs these jobs.
+  const runningByAgent = new Map<string, Set<number>>();
+  const agentByJob = new Map<number, string>();
+  let running: Promise<void> | undefined;
+  let again = false;
+  let closed = false;
+
+  const slotsOf = (agentId: string): Set<number> => {
+    let set = runningByAgent.get(agentId);
+    if (!set) {
+      set = new Set();
+      runningByAgent.set(agentId, set);
+    }
+    return set;
+  };
+
+  const claimFor = async (agent: ConnectedAgent): Promise<boolean> => {
+    const claimed = await claimJob(options.db, options.clock, { agentId: agent.id, labels: agent.labels, leaseMs });
+    if (!claimed) return false;
+    const { rows } = await options.db.query<{ repoUrl: string | null; commitSha: string | null }>(
+      `SELECT p.repo_url AS "repoUrl", r.commit_sha AS "commitSha"
+       FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = $1`,
+      [claimed.job.runId],
+    );
+    const head = await getLogHead(options.db, claimed.job.id);
+    const assignment: JobAssignment = {
+      jobId: claimed.job.id,
+      fencingToken: claimed.fencingToken,
+      leaseMs,
+      logOffset: head?.length ?? 0,
+      job: claimed.job.plan,
+      runId: claimed.job.runId,
+    };
+    if (rows[0]?.repoUrl) assignment.repoUrl = rows[0].repoUrl;
+    if (rows[0]?.commitSha) assignment.commitSha = rows[0].commitSha;
+    slotsOf(agent.id).add(claimed.job.id);
+    agentByJob.set(claimed.job.id, agent.id);
+    // A failed write leaves the job leased to a gone agent: the lease expires and the job is requeued.
+    if (!agent.send(assignment)) options.logger.warn({ jobId: claimed.job.id, agentId: agent.id }, 'agent stream gone after claim');
+    return true;
+  };
+
+  const pass = async (): Promise<void> => {
+    let progressed = true;
+    while (progressed && !closed) {
+      progressed = false;
+      for (const agent of agents.values()) {
+        if (slotsOf(agent.id).size >= agent.capacity) continue;
+        if (await claimFor(agent)) progressed = true;
+      }
+    }
+  };
+
+  const wake = (): void => {
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await pass();
+        } catch (error) {
+          options.logger.error({ err: error }, 'dispatch pass failed');
+        }
+      } while (again && !closed);
+      running = undefined;
+    })();
+  };
+
+  const tick = async (): Promise<void> => {
+    try {
+      // The old holder keeps its slot until it reports: its next heartbeat is refused and it stops.
+      await requeueExpiredLeases(options.db, options.clock);
+    } catch (error) {
+      options.logger.debug({ err: error }, 'requeueing expired leases failed');
+    }
+    wake();
+  };
+  let ticking = false;
+  const timer = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    void tick().finally(() => {
+      ticking = false;
+    });
+  }, tickMs);
+  timer.unref();
+
+  function release(jobId: number): void {
+    const agentId = agentByJob.get(jobId);
+    if (agentId === undefined) return;
+    agentByJob.delete(jobId);
+    runningByAgent.get(agentId)?.delete(jobId);
+  }
+
+  return {
+    connect: (agent) => {
+      agents.set(agent.id, agent);
+      wake();
+      return () => {
+        if (agents.get(agent.id) === agent) agents.delete(agent.id);
+      };
+    },
+    forgetAgent: (agentId) => {
+      for (const jobId of runningByAgent.get(agentId) ?? []) agentByJob.delete(jobId);
+      runningByAgent.delete(agentId);
+    },
+    release: (jobId) => {
+      release(jobId);
+      wake();
+    },
+    wake,
+    close: async () => {
+      closed = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

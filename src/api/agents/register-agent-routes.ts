@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Clock } from '../../clock/clock.js';
+import { AppError, ErrorCode } from '../../errors/app-error.js';
+import { appendLogChunk, createLogHub, finishLog, type LogHub, maxLogChunkBytes } from '../../logs/index.js';
+import { extendLease, registerAgent, reportJobResult } from '../../scheduler/index.js';
+import { type Db, isTerminalJobStatus } from '../../store/index.js';
+import { checkAgentToken } from './check-agent-token.js';
+import { createDispatcher, type Dispatcher, defaultLeaseMs } from './create-dispatcher.js';
+import { openSseStream } from './open-sse-stream.js';
+import { parseBody } from './parse-body.js';
+import { registerRunRoutes } from './register-run-routes.js';
+
+export interface AgentRouteDeps {
+  /** The store; may be a deferred handle that fails with unavailable until the store is open. */
+  db: Db;
+  clock: Clock;
+  /** The shared secret agents present as `Authorization: Bearer <token>` (SLIPWAY_AGENT_TOKEN). */
+  agentToken: string;
+  /** Default 30 000 ms. */
+  leaseMs?: number;
+  /** Dispatcher safety tick. Default 1000 ms. */
+  tickMs?: number;
+}
+
+export interface AgentRoutesContext {
+  db: Db;
+  clock: Clock;
+  hub: LogHub;
+  dispatcher: Dispatcher;
+  /** Aborted when the server closes: held-open streams end so close() does not wait for clients. */
+  shutdown: AbortSignal;
+}
+
+const idParams = z.object({ id: z.coerce.number().int().positive() });
+const fencingBody = z.object({ fencingToken: z.number().int() });
+const registerBody = z.object({
+  name: z.string().min(1).max(200),
+  labels: z.array(z.string().min(1)).default([]),
+  capacity: z.number().int().min(1).max(1024).default(1),
+});
+const failureSchema = z.object({
+  kind: z.enum(['user', 'infra', 'timeout', 'canceled']),
+  retryable: z.boolean(),
+  message: z.string(),
+});
+const resultBody = z.object({
+  fencingToken: z.number().int(),
+  result: z.object({
+    status: z.enum(['succeeded', 'failed', 'canceled']),
+    failure: failureSchema.optional(),
+    steps: z
+      .array(
+        z.object({
+          index: z.number().int().min(0),
+          status: z.enum(['succeeded', 'failed', 'skipped', 'canceled', 'timed-out']),
+          exitCode: z.number().int().nullable().optional(),
+        }),
+      )
+      .optional(),
+  }),
+});
+
+/**
+ * Agents and the jobs they run (key flows 2 and 3): registration, the held-open jobs stream the
+ * dispatcher pushes to, heartbeats, log chunks and results — plus the run and log routes people use.
+ */
+export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, logger: FastifyBaseLogger): AgentRoutesContext {
+  const leaseMs = deps.leaseMs ?? defaultLeaseMs;
+  const hub = createLogHub({ db: deps.db });
+  const dispatcher = createDispatcher({
+    db: deps.db,
+    clock: deps.clock,
+    logger,
+    leaseMs,
+    ...(deps.tickMs !== undefined ? { tickMs: deps.tickMs } : {}),
+  });
+  const shutdown = new AbortController();
+  app.addHook('preClose', async () => {
+    shutdown.abort();
+    await dispatcher.close();
+  });
+  const ctx: AgentRoutesContext = { db: deps.db, clock: deps.clock, hub, dispatcher, shutdown: shutdown.signal };
+  const authenticate = (header: string | undefined) => checkAgentToken(header, deps.agentToken);
+
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: maxLogChunkBytes + 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.post('/api/v1/agents/register', async (request) => {
+    authenticate(request.headers.authorization);
+    const body = parseBody(registerBody, request.body, 'agent registration');
+    const agent = await registerAgent(deps.db, deps.clock, {
+      id: `${body.name}-${randomUUID()}`,
+      name: body.name,
+      labels: body.labels,
+      capacity: body.capacity,
+    });
+    dispatcher.forgetAgent(agent.id);
+    return { agentId: agent.id };
+  });
+
+  app.get('/api/v1/agents/:id/jobs', async (request, reply) => {
+    authenticate(request.headers.authorization);
+    const { id } = parseBody(z.object({ id: z.string().min(1) }), request.params, 'agent id');
+    const { rows } = await deps.db.query<{ labels: string[]; capacity: number }>(
+      'SELECT labels, capacity FROM agents WHERE id = $1',
+      [id],
+    );
+    const agent = rows[0];
+    if (!agent) throw new AppError(ErrorCode.notFound, `no agent ${id}: register again (POST /api/v1/agents/register)`);
+    const stream = openSseStream(reply);
+    const onShutdown = () => stream.end();
+    shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    const disconnect = dispatcher.connect({
+      id,
+      labels: agent.labels,
+      capacity: agent.capacity,
+      send: (assignment) => stream.send('job', assignment),
+    });
+    await stream.closed;
+    disconnect();
+    shutdown.signal.removeEventListener('abort', onShutdown);
+  });
+
+  app.post('/api/v1/jobs/:id/heartbeat', async (request) => {
+    authenticate(request.headers.authorization);
+    const { id } = parseBody(idParams, request.params, 'job id');
+    const { fencingToken } = parseBody(fencingBody, request.body, 'heartbeat');
+    if (!(await extendLease(deps.db, deps.clock, { jobId: id, fencingToken, leaseMs }))) {
+      throw new AppError(ErrorCode.conflict, `job ${id} is no longer leased with fencing token ${fencingToken}: stop running it`);
+    }
+    return { ok: true };
+  });
+
+  app.post('/api/v1/jobs/:id/logs', async (request) => {
+    authenticate(request.headers.authorization);
+    const { id } = parseBody(idParams, request.params, 'job id');
+    const query = parseBody(
+      z.object({ offset: z.coerce.number().int().min(0), fencingToken: z.coerce.number().int().optional() }),
+      request.query,
+      'log chunk query',
+    );
+    if (!Buffer.isBuffer(request.body)) {
+      throw new AppError(ErrorCode.invalidArgument, 'a log chunk is sent as raw bytes with content-type application/octet-stream');
+    }
+    if (query.fencingToken !== undefined) await checkCurrentLease(deps.db, id, query.fencingToken);
+    const result = await appendLogChunk(deps.db, { jobId: id, offset: query.offset, data: request.body });
+    if (result.appended) hub.publish(id, result.appended.offset, result.appended.data);
+    return { length: result.length, truncated: result.truncated };
+  });
+
+  app.post('/api/v1/jobs/:id/result', async (request) => {
+    authenticate(request.headers.authorization);
+    const { id } = parseBody(idParams, request.params, 'job id');
+    const body = parseBody(resultBody, request.body, 'job result');
+    try {
+      const outcome = await reportJobResult(deps.db, deps.clock, {
+        jobId: id,
+        fencingToken: body.fencingToken,
+        result: body.result.failure
+          ? { status: body.result.status, failure: body.result.failure, steps: body.result.steps ?? [] }
+          : { status: body.result.status, steps: body.result.steps ?? [] },
+      });
+      if (!outcome.accepted) {
+        throw new AppError(ErrorCode.conflict, `the result of job ${id} was not accepted: ${outcome.reason}`, {
+          details: { reason: outcome.reason },
+        });
+      }
+      // A retried job goes on writing the same log in its next attempt.
+      if (isTerminalJobStatus(outcome.status)) {
+        await finishLog(deps.db, id);
+        hub.close(id);
+      }
+      return { status: outcome.status, runStatus: outcome.runStatus ?? null };
+    } finally {
+      dispatcher.release(id);
+    }
+  });
+
+  registerRunRoutes(app, ctx);
+  return ctx;
+}
+
+async function checkCurrentLease(db: Db, jobId: number, fencingToken: number): Promise<void> {
+  const { rows } = await db.query<{ current: number; status: string }>(
+    'SELECT fencing_token AS current, status FROM jobs WHERE id = $1',
+    [jobId],
+  );
+  const job = rows[0];
+  if (!job) throw new AppError(ErrorCode.notFound, `no job ${jobId}`);
+  if (Number(job.current) !== fencingToken || job.status !== 'running') {
+    throw new AppError(ErrorCode.conflict, `job ${jobId} is no longer leased with fencing token ${fencingToken}: stop running it`);
+  }
+}

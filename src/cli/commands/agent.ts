@@ -1,0 +1,91 @@
+import { availableParallelism, hostname, platform } from 'node:os';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { runAgent } from '../../agent/index.js';
+import { AppError, ErrorCode } from '../../errors/app-error.js';
+import type { CommandResult } from '../main.js';
+import { parsePositiveInt } from './parse-number.js';
+
+interface AgentOptions {
+  server: string;
+  token?: string;
+  name: string;
+  labels?: string[];
+  capacity: number;
+  workDir: string;
+}
+
+function parseUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+  } catch {
+    // Reported below.
+  }
+  throw new InvalidArgumentError(`expected an http(s) URL like http://ci.example:8080, got '${value}'`);
+}
+
+function parseLabels(value: string): string[] {
+  return value
+    .split(',')
+    .map((label) => label.trim())
+    .filter((label) => label !== '');
+}
+
+export function registerAgentCommand(program: Command, result: CommandResult): void {
+  program
+    .command('agent')
+    .summary('run a build agent that takes jobs from a Slipway server')
+    .description(
+      'Register with a Slipway server (`slipway server` or `slipway up`), hold a stream open to it and run ' +
+        'the jobs it pushes, up to --capacity at once, each in a fresh workspace under --work-dir. Output and ' +
+        'results go back to the server; a lost connection is retried with backoff. Ctrl-C cancels running ' +
+        'jobs, reports them and exits. Jobs start with an empty workspace: `git-checkout` of remote ' +
+        'repositories is not supported yet.',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  slipway agent --server http://ci.example:8080 --token "$SLIPWAY_AGENT_TOKEN"\n' +
+        '  slipway agent --server http://ci.example:8080 --labels linux,docker --capacity 4\n',
+    )
+    .requiredOption('--server <url>', 'the server base URL', parseUrl)
+    .option('--token <token>', 'the server\'s agent token (env SLIPWAY_AGENT_TOKEN)')
+    .option('--name <name>', 'how the server lists this agent (the host name by default)', hostname())
+    .option('--labels <a,b>', `labels jobs' runs-on must be among (default: ${platform()})`, parseLabels)
+    .option('--capacity <n>', 'jobs run at once (the CPU count by default)', parsePositiveInt, availableParallelism())
+    .option('--work-dir <dir>', 'where job workspaces are created', '.slipway/agent')
+    .action(async (options: AgentOptions) => {
+      // The agent is a separate process from the server, so its token may come from its own environment.
+      const token = options.token ?? process.env['SLIPWAY_AGENT_TOKEN'];
+      if (!token) throw new AppError(ErrorCode.invalidArgument, "pass --token or set SLIPWAY_AGENT_TOKEN to the server's agent token");
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        process.stderr.write(`\n${signal}: canceling running jobs and stopping…\n`);
+        process.once('SIGINT', () => process.exit(130));
+        stop.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        await runAgent({
+          serverUrl: options.server,
+          token,
+          name: options.name,
+          labels: options.labels ?? [platform()],
+          capacity: options.capacity,
+          workDir: resolve(options.workDir),
+          signal: stop.signal,
+          // Steps must not see the agent's own secret.
+          env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'SLIPWAY_AGENT_TOKEN')),
+          onNotice: (message) => process.stderr.write(`slipway agent: ${message}\n`),
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      process.stderr.write('slipway agent stopped.\n');
+      result.exitCode = 0;
+    });
+}
