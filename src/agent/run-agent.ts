@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { JobAssignment } from '../api/agents/job-assignment.js';
 import { type Clock, systemClock } from '../clock/clock.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
@@ -19,6 +20,8 @@ export interface RunAgentOptions {
   capacity: number;
   /** Job workspaces are created (and removed) under it. */
   workDir: string;
+  /** Bare mirrors of the repositories jobs check out, kept between jobs. Default `<workDir>/mirrors`. */
+  mirrorCacheDir?: string;
   /** Aborting stops the agent: running jobs are canceled and reported, then runAgent resolves. */
   signal: AbortSignal;
   /** The environment steps start from. Default: none but PATH and HOME of this process. */
@@ -45,9 +48,11 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
   const detected = await detectSandbox({ searchPath: env['PATH'], probeDir: options.workDir });
   if (detected.notice) notice(detected.notice);
 
+  const mirrorCacheDir = options.mirrorCacheDir ?? join(options.workDir, 'mirrors');
+
   const running = new Set<Promise<void>>();
   const start = (assignment: JobAssignment) => {
-    const job = runAssignedJob({ client, assignment, workDir: options.workDir, sandbox: detected.sandbox, env, clock, signal: options.signal })
+    const job = runAssignedJob({ client, assignment, workDir: options.workDir, mirrorCacheDir, sandbox: detected.sandbox, env, clock, signal: options.signal })
       .catch((error: unknown) => notice(`job ${assignment.jobId} ended badly: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => running.delete(job));
     running.add(job);

@@ -12,6 +12,8 @@ export interface RunAssignedJobOptions {
   client: AgentClient;
   assignment: JobAssignment;
   workDir: string;
+  /** This agent's bare mirrors of repositories, reused across jobs (see git-checkout). */
+  mirrorCacheDir: string;
   sandbox: Sandbox;
   env: Record<string, string | undefined>;
   clock: Clock;
@@ -74,6 +76,9 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
       env: options.env,
       clock: options.clock,
       signal: jobAbort.signal,
+      ...(assignment.repoUrl && assignment.commitSha
+        ? { source: { kind: 'remote', repoUrl: assignment.repoUrl, commitSha: assignment.commitSha, mirrorCacheDir: options.mirrorCacheDir } }
+        : {}),
       onEvent: (event) => {
         if (event.type === 'output') uploader.write(event.text);
         else if (event.type === 'step-started') uploader.write(`▶ ${event.step}\n`);

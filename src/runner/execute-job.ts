@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import type { PlannedJob } from '../pipeline/model.js';
-import type { ActionRegistry } from './actions/action.js';
+import type { ActionRegistry, CheckoutSource } from './actions/action.js';
 import { createBuiltInActions } from './actions/built-in-actions.js';
 import { createFailure, type Failure } from './failure.js';
 import type { JobResult, StepResult } from './job-result.js';
@@ -29,7 +29,9 @@ export interface ExecuteJobContext {
   onEvent?(event: ExecutorEvent): void;
   /** Default: the built-in actions. */
   actions?: ActionRegistry;
-  /** The repository `git-checkout` copies from in local mode. */
+  /** Where `git-checkout` gets the repository; default none (the action then fails). */
+  source?: CheckoutSource;
+  /** Shorthand for `source: {kind: 'local', repoDir}`; ignored when source is given. */
   sourceRepoDir?: string;
   /** Between SIGTERM and SIGKILL of a step's process group. Default 5000. */
   killGraceMs?: number;
@@ -46,6 +48,8 @@ export async function executeJob(job: PlannedJob, ctx: ExecuteJobContext): Promi
   const emit = ctx.onEvent ?? (() => {});
   const shell = await resolveShell(ctx.env['PATH']);
   const actions = ctx.actions ?? createBuiltInActions();
+  const source: CheckoutSource | undefined =
+    ctx.source ?? (ctx.sourceRepoDir === undefined ? undefined : { kind: 'local', repoDir: ctx.sourceRepoDir });
 
   const jobAbort = new AbortController();
   let jobTimedOut = false;
@@ -84,7 +88,7 @@ export async function executeJob(job: PlannedJob, ctx: ExecuteJobContext): Promi
           job,
           step,
           workspaceDir: ctx.workspaceDir,
-          sourceRepoDir: ctx.sourceRepoDir,
+          source,
           sandbox: ctx.sandbox,
           shell,
           baseEnv: ctx.env,

@@ -14,7 +14,7 @@
  * - executor: executeJob — one job attempt, reporting results as data and output as events.
  * - driver: what feeds jobs to the executor — runPlanLocally here, the agent later.
  */
-export type { Action, ActionContext, ActionOutcome, ActionRegistry } from './actions/action.js';
+export type { Action, ActionContext, ActionOutcome, ActionRegistry, CheckoutSource } from './actions/action.js';
 export { createActionRegistry } from './actions/action.js';
 export { createBuiltInActions } from './actions/built-in-actions.js';
 export { createGitCheckoutAction } from './actions/git-checkout.js';

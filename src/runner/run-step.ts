@@ -1,5 +1,5 @@
 import type { PlannedJob, PlannedStep } from '../pipeline/model.js';
-import type { ActionContext, ActionRegistry, ExecResult } from './actions/action.js';
+import type { ActionContext, ActionRegistry, CheckoutSource, ExecResult } from './actions/action.js';
 import { createFailure, type Failure } from './failure.js';
 import { resolveWorkingDirectory } from './resolve-working-directory.js';
 import { type OutputStream, runProcess } from './run-process.js';
@@ -12,7 +12,7 @@ export interface StepAttemptContext {
   job: PlannedJob;
   step: PlannedStep;
   workspaceDir: string;
-  sourceRepoDir?: string;
+  source?: CheckoutSource;
   sandbox: Sandbox;
   shell: ShellPrefix;
   baseEnv: Record<string, string | undefined>;
@@ -114,7 +114,7 @@ async function runAction(ctx: StepAttemptContext, cwd: string, signal: AbortSign
     jobId: ctx.job.id,
     step: ctx.step,
     workspaceDir: ctx.workspaceDir,
-    sourceRepoDir: ctx.sourceRepoDir,
+    source: ctx.source,
     env,
     signal,
     log: (line) => ctx.onOutput('system', `${line}\n`),

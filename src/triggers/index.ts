@@ -28,7 +28,7 @@ export {
   dueSchedules,
   nextScheduledRuns,
 } from './next-scheduled-runs.js';
-export { type OpenMirrorInput, hasCommit, mirrorDirFor, openMirror } from './open-mirror.js';
+export { type OpenMirrorInput, hasCommit, mirrorDirFor, openMirror, refreshMirror } from './open-mirror.js';
 export { parseGitHubEvent } from './parse-github-event.js';
 export { parseGitLabEvent } from './parse-gitlab-event.js';
 export { type WebhookHeaders, readHeader } from './read-header.js';
@@ -37,6 +37,7 @@ export {
   type ReadPipelineAtCommitInput,
   readPipelineAtCommit,
 } from './read-pipeline-at-commit.js';
+export { type ResolveRefInput, resolveCommitInMirror, resolveRef } from './resolve-ref.js';
 export {
   type ReceivedWebhook,
   type WebhookRequest,

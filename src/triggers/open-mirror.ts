@@ -50,6 +50,22 @@ export async function openMirror(input: OpenMirrorInput): Promise<string> {
   });
 }
 
+/**
+ * The mirror of repoUrl brought up to date now: cloned when missing, otherwise fetched. For
+ * resolving a branch name, whose commit changes; openMirror suits a known commit better (no fetch
+ * when it is there). Same locking as openMirror.
+ */
+export async function refreshMirror(input: Omit<OpenMirrorInput, 'commitSha'>): Promise<string> {
+  const repoUrl = checkRepoUrl(input.repoUrl);
+  const dir = mirrorDirFor(input.cacheDir, repoUrl);
+  const options = input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs };
+  return withMirrorLock(dir, async () => {
+    if (!(await isMirror(dir))) await cloneMirror(repoUrl, input.cacheDir, dir, options);
+    else await fetchMirror(repoUrl, dir, options);
+    return dir;
+  });
+}
+
 /** Whether the mirror holds the commit (false when there is no mirror yet). */
 export async function hasCommit(dir: string, commitSha: string): Promise<boolean> {
   if (!(await isMirror(dir))) return false;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../../clock/clock.js';
@@ -22,6 +24,8 @@ export interface AgentRouteDeps {
   leaseMs?: number;
   /** Dispatcher safety tick. Default 1000 ms. */
   tickMs?: number;
+  /** Bare mirrors of project repositories, for runs started from a ref. Default `<os tmpdir>/slipway-mirrors`. */
+  mirrorCacheDir?: string;
 }
 
 export interface AgentRoutesContext {
@@ -31,6 +35,7 @@ export interface AgentRoutesContext {
   dispatcher: Dispatcher;
   /** Aborted when the server closes: held-open streams end so close() does not wait for clients. */
   shutdown: AbortSignal;
+  mirrorCacheDir: string;
 }
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -81,7 +86,10 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
     shutdown.abort();
     await dispatcher.close();
   });
-  const ctx: AgentRoutesContext = { db: deps.db, clock: deps.clock, hub, dispatcher, shutdown: shutdown.signal };
+  const ctx: AgentRoutesContext = { db: deps.db, clock: deps.clock, hub, dispatcher,
+    shutdown: shutdown.signal,
+    mirrorCacheDir: deps.mirrorCacheDir ?? join(tmpdir(), 'slipway-mirrors'),
+  };
   const authenticate = (header: string | undefined) => checkAgentToken(header, deps.agentToken);
 
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: maxLogChunkBytes + 1024 }, (_request, body, done) =>

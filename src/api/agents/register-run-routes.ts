@@ -2,38 +2,72 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { parseLastEventId, streamLogOverSse } from '../../logs/index.js';
-import { formatDiagnostic, parsePipeline, planPipeline } from '../../pipeline/index.js';
+import { formatDiagnostic, type Plan, parsePipeline, planPipeline } from '../../pipeline/index.js';
 import { enqueueRun } from '../../scheduler/index.js';
-import { ensureProject, getRun } from '../../store/index.js';
+import { bindProjectRepo, ensureProject, getRun } from '../../store/index.js';
+import { checkRepoUrl, readPipelineAtCommit, resolveRef } from '../../triggers/index.js';
 import { parseBody } from './parse-body.js';
 import type { AgentRoutesContext } from './register-agent-routes.js';
 
+/**
+ * Two forms. With `pipeline` (YAML text) the run uses it as given. Without it the pipeline is read
+ * from the repository: `ref` is resolved to a commit in the server's mirror of the project's
+ * repository (`repoUrl`, bound to the project on first use) and `.pipeline.yml` is read at that
+ * commit; the run records the commit, so agents check out exactly it.
+ */
 const runBody = z.object({
   project: z.string().min(1).max(200),
   ref: z.string().min(1).max(500),
-  /** The pipeline's YAML text. */
-  pipeline: z.string().min(1),
+  pipeline: z.string().min(1).optional(),
+  repoUrl: z.string().min(1).max(2000).optional(),
 });
+const pipelineFile = '.pipeline.yml';
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 /** Manual runs and what people read: a run's state and a job's log as it is written. */
 export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext): void {
   app.post('/api/v1/runs', async (request, reply) => {
     const body = parseBody(runBody, request.body, 'run request');
-    const parsed = parsePipeline(body.pipeline, '.pipeline.yml');
-    if (!parsed.ok) {
-      throw new AppError(ErrorCode.invalidPipeline, `the pipeline has ${parsed.diagnostics.length} problem(s): fix them and post it again`, {
-        details: { diagnostics: parsed.diagnostics.map((d) => ({ ...d, text: formatDiagnostic(d) })) },
+    const repoUrl = body.repoUrl === undefined ? undefined : checkRepoUrl(body.repoUrl);
+    // Validated before the project is created, so a rejected pipeline leaves nothing behind.
+    const posted = body.pipeline === undefined ? undefined : planOrThrow(body.pipeline, pipelineFile, 'the pipeline', 'fix them and post it again');
+    let project = await ensureProject(ctx.db, repoUrl === undefined ? { name: body.project } : { name: body.project, repoUrl });
+    if (repoUrl !== undefined) project = await bindProjectRepo(ctx.db, project, repoUrl);
+
+    let plan: Plan;
+    let commitSha: string | undefined;
+    if (posted !== undefined) {
+      plan = posted;
+    } else {
+      if (project.repoUrl === null) {
+        throw new AppError(
+          ErrorCode.invalidArgument,
+          `project ${project.name} has no repository: give repoUrl to read ${pipelineFile} from it, or post the pipeline text`,
+        );
+      }
+      const resolved = await resolveRef({ repoUrl: project.repoUrl, ref: body.ref, cacheDir: ctx.mirrorCacheDir });
+      const read = await readPipelineAtCommit({
+        repoUrl: project.repoUrl,
+        commitSha: resolved.commitSha,
+        cacheDir: ctx.mirrorCacheDir,
+        file: pipelineFile,
       });
+      commitSha = resolved.commitSha;
+      plan = planOrThrow(read.text, read.file, `${read.file} at ${commitSha} (${body.ref})`, 'fix them, commit and push');
     }
-    const plan = planPipeline(parsed.pipeline);
-    const project = await ensureProject(ctx.db, { name: body.project });
-    const { run } = await enqueueRun(ctx.db, ctx.clock, { projectId: project.id, ref: body.ref, trigger: 'manual', plan });
+    const { run } = await enqueueRun(ctx.db, ctx.clock, {
+      projectId: project.id,
+      ref: body.ref,
+      trigger: 'manual',
+      plan,
+      ...(commitSha === undefined ? {} : { commitSha }),
+    });
     ctx.dispatcher.wake();
     void reply.status(201);
     return {
       runId: run.id,
       number: run.number,
+      commitSha: commitSha ?? null,
       jobs: run.jobs.map((job) => ({ id: job.id, key: job.jobKey, status: job.status })),
     };
   });
@@ -52,4 +86,14 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
     const outcome = await streamLogOverSse(reply, { hub: ctx.hub, db: ctx.db, jobId: id, fromOffset, signal: ctx.shutdown });
     if (outcome.outcome === 'failed') request.log.error({ err: outcome.error, jobId: id }, 'log stream failed');
   });
+}
+
+function planOrThrow(text: string, file: string, what: string, hint: string): Plan {
+  const parsed = parsePipeline(text, file);
+  if (!parsed.ok) {
+    throw new AppError(ErrorCode.invalidPipeline, `${what} has ${parsed.diagnostics.length} problem(s): ${hint}`, {
+      details: { diagnostics: parsed.diagnostics.map((d) => ({ ...d, text: formatDiagnostic(d) })) },
+    });
+  }
+  return planPipeline(parsed.pipeline);
 }

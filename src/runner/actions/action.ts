@@ -7,13 +7,22 @@ export interface ExecResult extends ProcessOutcome {
   stderrTail: string;
 }
 
+/**
+ * Where a job's repository comes from. local: the working tree a local run was started from.
+ * remote: a server-assigned job — exactly commitSha of repoUrl, fetched through a bare mirror kept
+ * under mirrorCacheDir (one per agent, reused across jobs).
+ */
+export type CheckoutSource =
+  | { kind: 'local'; repoDir: string }
+  | { kind: 'remote'; repoUrl: string; commitSha: string; mirrorCacheDir: string };
+
 /** What a built-in action may use; everything it does goes through here so cancel and timeout apply. */
 export interface ActionContext {
   jobId: string;
   step: PlannedStep;
   workspaceDir: string;
-  /** The repository a local run was started from; undefined when the job came from a server. */
-  sourceRepoDir?: string;
+  /** Where `git-checkout` gets the repository from; undefined when the runner was given none. */
+  source?: CheckoutSource;
   env: Record<string, string>;
   /** Aborted when the step times out or the job is canceled. */
   signal: AbortSignal;

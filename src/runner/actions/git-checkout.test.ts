@@ -72,3 +72,60 @@ describe('git-checkout (local mode)', () => {
     expect(result.failure).toMatchObject({ kind: 'infra', retryable: true });
   });
 });
+
+describe('git-checkout (remote mode)', () => {
+  async function checkoutRemote(repo: string, commitSha: string, job: PlannedJob, mirrorCacheDir: string) {
+    const workspaceDir = await temp.make('slipway-ws-');
+    const result = await executeJob(job, {
+      workspaceDir,
+      sandbox: createNoSandbox(),
+      env: { PATH: process.env['PATH'] },
+      clock: systemClock,
+      source: { kind: 'remote', repoUrl: repo, commitSha, mirrorCacheDir },
+      killGraceMs: 300,
+    });
+    return { result, workspaceDir };
+  }
+
+  it('fills the empty workspace with exactly the given commit, even when the branch has moved on', async () => {
+    const { repo, head, v1 } = await makeRepo();
+    const mirrors = await temp.make('slipway-mirrors-');
+    const { result, workspaceDir } = await checkoutRemote(repo, v1, makeJob('build', [{ uses: 'git-checkout' }]), mirrors);
+    expect(result.status).toBe('succeeded');
+    expect(git(workspaceDir, 'rev-parse', 'HEAD')).toBe(v1);
+    expect(git(workspaceDir, 'status', '--porcelain')).toBe('');
+    expect(await readFile(path.join(workspaceDir, 'app.txt'), 'utf8')).toBe('v1\n');
+    expect(git(workspaceDir, 'remote', 'get-url', 'origin')).toBe(repo);
+
+    // A commit made after the mirror was created is fetched into it.
+    git(repo, 'commit', '-q', '-am', 'third');
+    const third = git(repo, 'rev-parse', 'HEAD');
+    expect(third).not.toBe(head);
+    const again = await checkoutRemote(repo, third, makeJob('build', [{ uses: 'git-checkout' }]), mirrors);
+    expect(again.result.status).toBe('succeeded');
+    expect(git(again.workspaceDir, 'rev-parse', 'HEAD')).toBe(third);
+  });
+
+  it('checks out `with.ref` only when it resolves in the mirror, and refuses option-like refs', async () => {
+    const { repo, head, v1 } = await makeRepo();
+    const mirrors = await temp.make('slipway-mirrors-');
+    const tagged = await checkoutRemote(repo, head, makeJob('build', [{ uses: 'git-checkout', with: { ref: 'v1' } }]), mirrors);
+    expect(tagged.result.status).toBe('succeeded');
+    expect(git(tagged.workspaceDir, 'rev-parse', 'HEAD')).toBe(v1);
+
+    const unknown = await checkoutRemote(repo, head, makeJob('build', [{ uses: 'git-checkout', with: { ref: 'no-such-ref' } }]), mirrors);
+    expect(unknown.result.failure?.kind).toBe('user');
+    expect(unknown.result.failure?.message).toContain('"no-such-ref" does not name a commit');
+
+    const option = await checkoutRemote(repo, head, makeJob('build', [{ uses: 'git-checkout', with: { ref: '--output=/tmp/x' } }]), mirrors);
+    expect(option.result.failure?.message).toContain('starts with -');
+  });
+
+  it('is a user failure when the commit is not in the repository', async () => {
+    const { repo } = await makeRepo();
+    const missing = 'a'.repeat(40);
+    const { result } = await checkoutRemote(repo, missing, makeJob('build', [{ uses: 'git-checkout' }]), await temp.make('slipway-mirrors-'));
+    expect(result.failure?.kind).toBe('user');
+    expect(result.failure?.message).toContain(`commit ${missing} is not in ${repo}`);
+  });
+});

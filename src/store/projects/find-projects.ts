@@ -1,0 +1,17 @@
+import type { Db } from '../db.js';
+import { type Project, projectColumns } from './project.js';
+
+/** The project called `name`, or undefined. */
+export async function findProjectByName(db: Db, name: string): Promise<Project | undefined> {
+  const result = await db.query<Project>(`SELECT ${projectColumns} FROM projects WHERE name = $1`, [name]);
+  return result.rows[0];
+}
+
+/** Project names by id, for labelling lists of runs; unknown ids are left out. */
+export async function getProjectNames(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const result = await db.query<{ id: number; name: string }>('SELECT id, name FROM projects WHERE id = ANY($1::bigint[])', [
+    [...new Set(ids)],
+  ]);
+  return new Map(result.rows.map((row) => [Number(row.id), row.name]));
+}
