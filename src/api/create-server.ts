@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { type AgentRouteDeps, registerAgentRoutes } from './agents/register-agent-routes.js';
 import { toErrorBody } from './http-status.js';
+import { registerListRunsRoute } from './list-runs-route.js';
 import { renderPlaceholderPage } from './placeholder-page.js';
 
 export interface HealthReport {
@@ -49,7 +50,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
     return renderPlaceholderPage(options.version);
   });
 
-  if (options.agents) registerAgentRoutes(app, options.agents, options.logger);
+  if (options.agents) {
+    registerAgentRoutes(app, options.agents, options.logger);
+    registerListRunsRoute(app, options.agents.db);
+  }
 
   return app;
 }

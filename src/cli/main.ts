@@ -2,9 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
 import { registerAgentCommand } from './commands/agent.js';
+import { registerLogsCommand } from './commands/logs.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerRunsCommand } from './commands/runs.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerServerCommand } from './commands/server.js';
+import { registerTriggerCommand } from './commands/trigger.js';
 import { registerUpCommand } from './commands/up.js';
 import { registerValidateCommand } from './commands/validate.js';
 
@@ -30,6 +33,9 @@ export function createProgram(result: CommandResult): Command {
   registerAgentCommand(program, result);
   registerValidateCommand(program, result);
   registerRunCommand(program, result);
+  registerTriggerCommand(program, result);
+  registerRunsCommand(program, result);
+  registerLogsCommand(program, result);
   registerSchemaCommand(program, result);
   return program;
 }

@@ -1,0 +1,178 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { runAgent } from '../../agent/index.js';
+import { createServer } from '../../api/create-server.js';
+import { systemClock } from '../../clock/clock.js';
+import { describePglite } from '../../test-support/test-store.js';
+import { createApiClient } from '../api-client.js';
+import { main } from '../main.js';
+
+const token = 'test-agent-token-0123456789';
+
+/** Runs the CLI in this process, capturing what it prints. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(['node', 'slipway', ...args]);
+    return { code, out, err };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+describePglite('client verbs: trigger, runs, logs', (harness) => {
+  let app: FastifyInstance;
+  let url: string;
+  let dir: string;
+  const stop = new AbortController();
+  let agent: Promise<void>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slipway-verbs-'));
+    app = createServer({
+      version: 'test',
+      logger: pino({ level: 'silent' }),
+      checkHealth: async () => ({ ok: true }),
+      agents: { db: harness.db, clock: systemClock, agentToken: token, leaseMs: 3000, tickMs: 200 },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    agent = runAgent({ serverUrl: url, token, name: 'local', labels: [], capacity: 2, workDir: join(dir, 'agent'), signal: stop.signal });
+  });
+  afterAll(async () => {
+    stop.abort();
+    await agent;
+    await app?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function pipelineFile(name: string, lines: string[]): Promise<string> {
+    const file = join(dir, name);
+    await writeFile(file, `${lines.join('\n')}\n`);
+    return file;
+  }
+
+  it('triggers a two-job pipeline, follows both logs and exits 0; runs and logs show it afterwards', { timeout: 30_000 }, async () => {
+    const file = await pipelineFile('ok.yml', [
+      'name: verbs',
+      'stages:',
+      '  - name: a',
+      '    steps:',
+      '      - { run: "echo line-one-from-a; echo line-two-from-a" }',
+      '  - name: b',
+      '    needs: [a]',
+      '    steps:',
+      '      - { run: echo b-ran }',
+    ]);
+    const triggered = await cli('trigger', '--project', 'acme/verbs', '--file', file, '--follow', '--server', url);
+    expect(triggered.err).toBe('');
+    expect(triggered.code).toBe(0);
+    expect(triggered.out).toMatch(/^run #1 \((\d+)\) queued: jobs a, b\n/);
+    expect(triggered.out).toContain('[a] line-one-from-a\n[a] line-two-from-a\n');
+    expect(triggered.out).toContain('[b] b-ran\n');
+    expect(triggered.out).toMatch(/run #1 \(\d+\) succeeded\n$/);
+    const runId = /queued/.test(triggered.out) ? /\((\d+)\)/.exec(triggered.out)![1]! : '';
+
+    const listed = await cli('runs', '--project', 'acme/verbs', '--server', url);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/^RUN\s+ID\s+PROJECT\s+REF\s+STATUS\s+AGE\n#1\s+\d+\s+acme\/verbs\s+main\s+succeeded\s+\d+s\n$/);
+
+    const jobs = await cli('runs', runId, '--server', url);
+    expect(jobs.code).toBe(0);
+    expect(jobs.out).toMatch(/\na\s+succeeded\s+1\s+\S+/);
+    expect(jobs.out).toMatch(/\nb\s+succeeded\s+1\s+\S+/);
+
+    // A finished job's log, followed: the scrollback once, then the end event closes it.
+    const followed = await cli('logs', runId, '--job', 'a', '-f', '--server', url);
+    expect(followed.code).toBe(0);
+    expect(followed.out).toContain('line-one-from-a\nline-two-from-a\n');
+    expect(followed.out.match(/line-one-from-a/g)).toHaveLength(2); // the step's command line and its output
+    const stored = await cli('logs', runId, '--job', 'a', '--server', url);
+    expect(followed.out).toBe(stored.out);
+
+    const printed = await cli('logs', runId, '--server', url);
+    expect(printed.code).toBe(0);
+    expect(printed.out).toContain('[a] line-one-from-a\n[a] line-two-from-a\n');
+    expect(printed.out).toContain('[b] b-ran\n');
+    expect(printed.out.match(/line-one-from-a/g)).toHaveLength(2);
+  });
+
+  it('exits 1 when the run fails, still printing the failing job’s output', { timeout: 30_000 }, async () => {
+    const file = await pipelineFile('fail.yml', [
+      'name: failing',
+      'stages:',
+      '  - name: boom',
+      '    steps:',
+      '      - { run: "echo about-to-fail; exit 3" }',
+      '  - name: never',
+      '    needs: [boom]',
+      '    steps:',
+      '      - { run: echo never-printed }',
+    ]);
+    const started = Date.now();
+    const triggered = await cli('trigger', '--project', 'acme/fail', '--file', file, '-f', '--server', url);
+    expect(triggered.code).toBe(1);
+    expect(triggered.out).not.toContain('never-printed');
+    // The skipped job has no log to end; following must not wait out the grace period for it.
+    expect(Date.now() - started).toBeLessThan(4500);
+    expect(triggered.out).toContain('[boom] about-to-fail\n');
+    expect(triggered.out).toMatch(/failed\n$/);
+  });
+
+  it('resumes a log from an offset without repeating or skipping bytes', async () => {
+    const file = await pipelineFile('resume.yml', ['name: resume', 'stages:', '  - name: only', '    steps:', '      - { run: "seq 1 200" }']);
+    const triggered = await cli('trigger', '--project', 'acme/resume', '--file', file, '-f', '--server', url);
+    expect(triggered.code).toBe(0);
+    const runId = Number(/\((\d+)\)/.exec(triggered.out)![1]);
+    const client = createApiClient(url);
+    const jobId = (await client.getRun(runId)).jobs[0]!.id;
+    const read = async (fromOffset: number) => {
+      let text = '';
+      for await (const piece of client.followJobLog(jobId, { signal: new AbortController().signal, fromOffset })) text += piece.text;
+      return text;
+    };
+    const whole = await read(0);
+    expect(whole).toContain('\n200\n');
+    // Offsets count bytes (the step header's ▶ is three), so compare bytes.
+    expect(await read(100)).toBe(Buffer.from(whole).subarray(100).toString());
+  });
+
+  it('prints file:line:col for an invalid local pipeline and exits 1 without contacting the server', async () => {
+    const file = await pipelineFile('bad.yml', ['name: bad', 'stages:', '  - name: a', '    steps:', '      - { run: echo, bogus: 1 }']);
+    // Port 1 refuses connections: had the command contacted it, the error would be "cannot reach".
+    const result = await cli('trigger', '--project', 'acme/bad', '--file', file, '--server', 'http://127.0.0.1:1');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`${file}:5:`);
+    expect(result.err).toContain('nothing was sent to the server');
+    expect(result.err).not.toContain('cannot reach');
+  });
+
+  it('says clearly when the server cannot be reached', async () => {
+    const result = await cli('runs', '--server', 'http://127.0.0.1:1');
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      'slipway: cannot reach the Slipway server at http://127.0.0.1:1 — is `slipway up` running? (set --server or SLIPWAY_SERVER)\n',
+    );
+  });
+
+  it('turns an API error into its message', async () => {
+    const result = await cli('runs', '999999', '--server', url);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe('slipway: no run 999999\n');
+  });
+});
