@@ -1,0 +1,159 @@
+// Dispatch latency, "job ready → step process started": a server on 127.0.0.1:0 with one in-process
+// agent (capacity 1); each of N sequential one-job runs has a step that prints `date +%s%N`. Latency
+// = that printed wall time − the wall time just before the POST /api/v1/runs was sent, so it covers
+// POST handling, enqueue, dispatch push, agent receive, workspace creation and the shell's start.
+// Run after `npm run build`: node bench/dispatch-latency.mjs [--runs 100] [--warmup 5] [--no-record]
+// Store: PGlite in a temp dir; with DATABASE_URL, PostgreSQL in a fresh schema, dropped afterwards.
+// Prints one JSON line and appends a dated line to bench/RESULTS.md. Target: p99 < 25 ms.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { runAgent } from '../dist/agent/index.js';
+import { createServer } from '../dist/api/create-server.js';
+import { systemClock } from '../dist/clock/clock.js';
+import { detectSandbox } from '../dist/runner/index.js';
+import { connectPostgres, openStore } from '../dist/store/index.js';
+import { appendResultLine } from './lib/results-file.mjs';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '100' },
+    warmup: { type: 'string', default: '5' },
+    'no-record': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+const RUNS = Number(values.runs);
+const WARMUP = Number(values.warmup);
+const TARGET_P99_MS = 25;
+const token = `bench-agent-token-${randomBytes(8).toString('hex')}`;
+const databaseUrl = process.env.DATABASE_URL;
+const schema = databaseUrl ? `bench_dispatch_${randomBytes(4).toString('hex')}` : undefined;
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+const round = (ms) => Math.round(ms * 100) / 100;
+// Date.now() has ms resolution; performance.timeOrigin + now() gives a sub-ms wall clock comparable
+// with `date +%s%N` (both read CLOCK_REALTIME).
+const wallNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+
+const pipeline = ['name: dispatch-bench', 'stages:', '  - name: only', '    steps:', '      - { name: stamp, run: "echo STARTED_NS=$(date +%s%N)" }'].join('\n');
+
+async function waitForRun(url, runId, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const detail = await (await fetch(`${url}/api/v1/runs/${runId}`)).json();
+    if (['succeeded', 'failed', 'canceled'].includes(detail.status)) return detail;
+    if (Date.now() > deadline) throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function oneRun(url) {
+  const before = wallNs();
+  const posted = await fetch(`${url}/api/v1/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ project: 'bench/dispatch', ref: 'refs/heads/main', pipeline }),
+  });
+  const answered = wallNs();
+  if (posted.status !== 201) throw new Error(`POST /api/v1/runs answered ${posted.status}: ${await posted.text()}`);
+  const { runId, jobs } = await posted.json();
+  const run = await waitForRun(url, runId);
+  if (run.status !== 'succeeded') throw new Error(`run ${runId} ${run.status}`);
+  // The log is finished, so the SSE stream ends by itself after its end event.
+  const log = await (await fetch(`${url}/api/v1/jobs/${jobs[0].id}/logs`)).text();
+  const match = /STARTED_NS=(\d+)/.exec(log);
+  if (!match) throw new Error(`run ${runId}: no STARTED_NS in the job log`);
+  return { total: Number(BigInt(match[1]) - before) / 1e6, post: Number(answered - before) / 1e6 };
+}
+
+const workDir = await mkdtemp(join(tmpdir(), 'slipway-bench-dispatch-'));
+const load = { before: loadavg().map(round) };
+let store;
+let app;
+const stop = new AbortController();
+let agent;
+const notices = [];
+let result;
+let failed = false;
+try {
+  store = await openStore(databaseUrl ? { databaseUrl, schema } : { dataDir: join(workDir, 'db') });
+  app = createServer({
+    version: 'bench',
+    logger: pino({ level: 'silent' }),
+    checkHealth: async () => ({ ok: true }),
+    agents: { db: store.db, clock: systemClock, agentToken: token },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${app.server.address().port}`;
+  const agentEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  // The same probe runAgent makes, to record which sandbox the steps ran in.
+  const sandbox = (await detectSandbox({ searchPath: agentEnv.PATH, probeDir: workDir })).sandbox.kind;
+  agent = runAgent({
+    serverUrl: url,
+    token,
+    name: 'bench',
+    labels: [],
+    capacity: 1,
+    workDir: join(workDir, 'agent'),
+    env: agentEnv,
+    signal: stop.signal,
+    onNotice: (message) => notices.push(message),
+  });
+
+  for (let i = 0; i < WARMUP; i++) await oneRun(url);
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await oneRun(url));
+  const sorted = samples.map((s) => s.total).sort((a, b) => a - b);
+  // The POST's own round trip (parse, plan, enqueue): the part of the latency before the dispatcher.
+  const posts = samples.map((s) => s.post).sort((a, b) => a - b);
+  load.after = loadavg().map(round);
+  const p99 = quantile(sorted, 0.99);
+  result = {
+    bench: 'dispatch-latency',
+    runs: RUNS,
+    warmup: WARMUP,
+    p50Ms: round(quantile(sorted, 0.5)),
+    p90Ms: round(quantile(sorted, 0.9)),
+    p99Ms: round(p99),
+    maxMs: round(sorted[sorted.length - 1]),
+    minMs: round(sorted[0]),
+    postP50Ms: round(quantile(posts, 0.5)),
+    postP99Ms: round(quantile(posts, 0.99)),
+    target: `p99<${TARGET_P99_MS}ms`,
+    met: p99 < TARGET_P99_MS,
+    store: store.db.kind,
+    sandbox,
+    loadavg: load,
+    node: process.version,
+    cpus: cpus().length,
+  };
+} catch (error) {
+  failed = true;
+  console.error(error);
+} finally {
+  stop.abort();
+  await agent?.catch(() => {});
+  await app?.close();
+  if (databaseUrl && store) {
+    await store.close();
+    const admin = await connectPostgres({ databaseUrl, maxConnections: 1 });
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.close();
+  } else {
+    await store?.close();
+  }
+  await rm(workDir, { recursive: true, force: true });
+}
+
+if (failed || !result) process.exit(1);
+if (notices.some((m) => m.includes('ended badly'))) result.notices = notices;
+console.log(JSON.stringify(result));
+if (!values['no-record']) {
+  const resultsFile = join(dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
+  appendResultLine(resultsFile, `- ${new Date().toISOString()} dispatch-latency: ${JSON.stringify(result)}`);
+}
