@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobAssignment } from '../api/agents/job-assignment.js';
 import type { Clock } from '../clock/clock.js';
+import { createSecretMasker } from '../logs/mask-secrets.js';
 import { createFailure, type Failure } from '../runner/failure.js';
 import { executeJob, type JobResult, type Sandbox } from '../runner/index.js';
 import type { JobAttemptResult } from '../scheduler/index.js';
@@ -48,6 +49,18 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
     },
   });
 
+  // Every byte of output goes through one masker for the job's one log stream before it is shipped:
+  // nothing unmasked is uploaded or stored. It may hold back a tail that could still start a secret,
+  // so it is flushed once the job ends.
+  const secrets = assignment.secrets ?? {};
+  const secretValues = Object.values(secrets);
+  const masker = createSecretMasker(secretValues);
+  const write = (text: string): void => uploader.write(masker.write(text));
+  const unmasked = Object.keys(secrets).filter((name) => masker.skipped.includes(secrets[name]!));
+  if (unmasked.length > 0) {
+    write(`Slipway: secret(s) ${unmasked.join(', ')} are too short to be masked in this log (under 3 characters)\n`);
+  }
+
   let stale = false;
   const heartbeat = setInterval(
     () => {
@@ -73,27 +86,36 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
     const executed = await executeJob(assignment.job, {
       workspaceDir,
       sandbox: options.sandbox,
-      env: options.env,
+      // Secrets are environment variables of the steps, over the agent's own environment.
+      env: { ...options.env, ...secrets },
       clock: options.clock,
       signal: jobAbort.signal,
       ...(assignment.repoUrl && assignment.commitSha
         ? { source: { kind: 'remote', repoUrl: assignment.repoUrl, commitSha: assignment.commitSha, mirrorCacheDir: options.mirrorCacheDir } }
         : {}),
       onEvent: (event) => {
-        if (event.type === 'output') uploader.write(event.text);
-        else if (event.type === 'step-started') uploader.write(`▶ ${event.step}\n`);
+        if (event.type === 'output') write(event.text);
+        else if (event.type === 'step-started') write(`▶ ${event.step}\n`);
       },
     });
     result = toAttemptResult(executed);
   } catch (error) {
     // executeJob reports failures as data; an exception here is the agent's own fault.
     const failure = createFailure('infra', `the agent failed to run the job: ${error instanceof Error ? error.message : String(error)}`);
-    uploader.write(`Slipway: ${failure.message}\n`);
+    write(`Slipway: ${failure.message}\n`);
     result = { status: 'failed', failure };
   } finally {
     clearInterval(heartbeat);
     options.signal.removeEventListener('abort', onShutdown);
     if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true }).catch(() => {});
+  }
+
+  uploader.write(masker.flush());
+  if (secretValues.length > 0 && result.failure) {
+    // A failure message may quote output (a command line, an error): masked too, on its own stream.
+    const failureMasker = createSecretMasker(secretValues);
+    const message = failureMasker.write(result.failure.message) + failureMasker.flush();
+    result = { ...result, failure: { ...result.failure, message } };
   }
 
   const deadline = Date.now() + (options.reportDeadlineMs ?? 30_000);

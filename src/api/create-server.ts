@@ -3,6 +3,8 @@ import { type AgentRouteDeps, registerAgentRoutes } from './agents/register-agen
 import { toErrorBody } from './http-status.js';
 import { registerListRunsRoute } from './list-runs-route.js';
 import { renderPlaceholderPage } from './placeholder-page.js';
+import { registerWebhookRoutes, type WebhookSecrets } from './webhook-routes.js';
+import { registerSecretRoutes } from './secret-routes.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -16,6 +18,8 @@ export interface ServerOptions {
   checkHealth: () => Promise<HealthReport>;
   /** Agents, jobs and runs (registerAgentRoutes); without it the server only serves health and the page. */
   agents?: AgentRouteDeps;
+  /** Webhook secrets (POST /api/v1/webhooks/*, served with `agents`); an unset one answers 503. */
+  webhooks?: WebhookSecrets;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -51,8 +55,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
   });
 
   if (options.agents) {
-    registerAgentRoutes(app, options.agents, options.logger);
+    const agentContext = registerAgentRoutes(app, options.agents, options.logger);
+    registerWebhookRoutes(app, agentContext, options.webhooks ?? {});
     registerListRunsRoute(app, options.agents.db);
+    if (options.agents.secretCrypto) registerSecretRoutes(app, { db: options.agents.db, crypto: options.agents.secretCrypto });
   }
 
   return app;

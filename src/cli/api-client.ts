@@ -51,6 +51,13 @@ export interface JobLogText {
   text: string;
   complete: boolean;
 }
+/** What the API shows of a secret: never its value. `environment` null: project-wide. */
+export interface ApiSecret {
+  name: string;
+  environment: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
 /** A piece of a job's log; `nextOffset` is where a reconnect resumes. */
 export interface LogPiece {
   text: string;
@@ -68,6 +75,9 @@ export interface ApiClient {
    * last received offset (Last-Event-ID) when the connection drops, so nothing repeats or goes missing.
    */
   followJobLog(jobId: number, options: { signal: AbortSignal; fromOffset?: number; retryDelayMs?: number; maxRetries?: number }): AsyncGenerator<LogPiece>;
+  setSecret(input: { project: string; name: string; value: string; environment?: string }): Promise<void>;
+  listSecrets(input: { project: string; environment?: string }): Promise<ApiSecret[]>;
+  deleteSecret(input: { project: string; name: string; environment?: string }): Promise<void>;
 }
 
 export function createApiClient(baseUrl: string): ApiClient {
@@ -96,6 +106,21 @@ export function createApiClient(baseUrl: string): ApiClient {
     listRuns: async ({ project, limit }) => {
       const query = new URLSearchParams({ limit: String(limit), ...(project === undefined ? {} : { project }) });
       return (await json<{ runs: ApiRun[] }>(`/api/v1/runs?${query}`)).runs;
+    },
+    setSecret: async ({ project, name, value, environment }) => {
+      await request(`/api/v1/projects/${encodeURIComponent(project)}/secrets/${encodeURIComponent(name)}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(environment === undefined ? { value } : { value, environment }),
+      });
+    },
+    listSecrets: async ({ project, environment }) => {
+      const query = environment === undefined ? '' : `?${new URLSearchParams({ environment })}`;
+      return (await json<{ secrets: ApiSecret[] }>(`/api/v1/projects/${encodeURIComponent(project)}/secrets${query}`)).secrets;
+    },
+    deleteSecret: async ({ project, name, environment }) => {
+      const query = environment === undefined ? '' : `?${new URLSearchParams({ environment })}`;
+      await request(`/api/v1/projects/${encodeURIComponent(project)}/secrets/${encodeURIComponent(name)}${query}`, { method: 'DELETE' });
     },
     readJobLog: async (jobId) => {
       const response = await request(`/api/v1/jobs/${jobId}/log.txt`);

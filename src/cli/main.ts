@@ -6,6 +6,7 @@ import { registerLogsCommand } from './commands/logs.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerSchemaCommand } from './commands/schema.js';
+import { registerSecretsCommand } from './commands/secrets.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerTriggerCommand } from './commands/trigger.js';
 import { registerUpCommand } from './commands/up.js';
@@ -36,6 +37,7 @@ export function createProgram(result: CommandResult): Command {
   registerTriggerCommand(program, result);
   registerRunsCommand(program, result);
   registerLogsCommand(program, result);
+  registerSecretsCommand(program, result);
   registerSchemaCommand(program, result);
   return program;
 }

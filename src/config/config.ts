@@ -33,6 +33,10 @@ const envSchema = z.object({
    * Required by `slipway server`; `slipway up` generates one for its own local agent when unset.
    */
   SLIPWAY_AGENT_TOKEN: z.string().min(16).optional(),
+  /** The secret of GitHub webhooks (X-Hub-Signature-256). Unset: POST /api/v1/webhooks/github answers 503. */
+  SLIPWAY_GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The secret token of GitLab webhooks (X-Gitlab-Token). Unset: POST /api/v1/webhooks/gitlab answers 503. */
+  SLIPWAY_GITLAB_WEBHOOK_TOKEN: z.string().min(1).optional(),
   /** Where artifact and cache blobs live: `fs` (SLIPWAY_BLOB_DIR) or `s3` (SLIPWAY_S3_*). */
   SLIPWAY_BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
   /** Directory of the fs blob store; default `<SLIPWAY_DATA_DIR>/blobs`. */
@@ -66,6 +70,10 @@ export interface Config {
   blobs: BlobStoreConfig;
   /** The agents' shared token. A secret: never log it. */
   agentToken?: string;
+  /** Verifies GitHub webhook signatures. A secret: never log it. */
+  githubWebhookSecret?: string;
+  /** Compared with GitLab's X-Gitlab-Token. A secret: never log it. */
+  gitlabWebhookToken?: string;
 }
 
 /** Resolves the configuration from an environment (process.env by default) and CLI overrides. */
@@ -97,6 +105,10 @@ export function loadConfig(
   if (masterKey) config.masterKey = masterKey;
   const agentToken = overrides.agentToken ?? e.SLIPWAY_AGENT_TOKEN;
   if (agentToken) config.agentToken = agentToken;
+  const githubWebhookSecret = overrides.githubWebhookSecret ?? e.SLIPWAY_GITHUB_WEBHOOK_SECRET;
+  if (githubWebhookSecret) config.githubWebhookSecret = githubWebhookSecret;
+  const gitlabWebhookToken = overrides.gitlabWebhookToken ?? e.SLIPWAY_GITLAB_WEBHOOK_TOKEN;
+  if (gitlabWebhookToken) config.gitlabWebhookToken = gitlabWebhookToken;
   return config;
 }
 

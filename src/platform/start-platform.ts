@@ -4,9 +4,11 @@ import { runAgent } from '../agent/index.js';
 import { createServer } from '../api/create-server.js';
 import { systemClock } from '../clock/clock.js';
 import type { Config } from '../config/index.js';
+import { createSecretCrypto, loadMasterKey } from '../secrets/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { version } from '../version.js';
 import { createDeferredDb } from './create-deferred-db.js';
+import { defaultMirrorCacheDir, type ScheduleLoop, startScheduleLoop } from './run-schedules.js';
 
 export interface Platform {
   /** Base URL the HTTP server listens on, e.g. http://localhost:8080. */
@@ -20,6 +22,8 @@ export interface PlatformHooks {
   onListening?(url: string): void;
   /** Also run one build agent in this process, connected to this server (needs config.agentToken). */
   localAgent?: { name: string; capacity: number; labels: readonly string[]; workDir: string };
+  /** How often pipelines' `trigger.schedule` entries are checked (with an agent token). Default 15 s. */
+  scheduleIntervalMs?: number;
 }
 
 /**
@@ -30,6 +34,12 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
   let store: Store | undefined;
   const storeKind = config.databaseUrl ? 'postgres' : 'pglite';
   const deferredDb = createDeferredDb(storeKind);
+  // Loaded once: every secret is sealed and opened with this key for the life of the server.
+  const masterKey = await loadMasterKey({ ...(config.masterKey ? { masterKey: config.masterKey } : {}), dataDir: config.dataDir });
+  if (masterKey.source === 'created') {
+    logger.warn({ file: masterKey.file }, 'generated a new master key for secrets: back this file up — without it the stored secrets cannot be decrypted');
+  }
+  const secretCrypto = createSecretCrypto({ key: masterKey.key });
   const app = createServer({
     version,
     logger,
@@ -42,7 +52,11 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
         return { ok: false, store: store.db.kind, error: error instanceof Error ? error.message : String(error) };
       }
     },
-    ...(config.agentToken ? { agents: { db: deferredDb, clock: systemClock, agentToken: config.agentToken } } : {}),
+    ...(config.agentToken ? { agents: { db: deferredDb, clock: systemClock, agentToken: config.agentToken, secretCrypto } } : {}),
+    webhooks: {
+      ...(config.githubWebhookSecret ? { githubSecret: config.githubWebhookSecret } : {}),
+      ...(config.gitlabWebhookToken ? { gitlabToken: config.gitlabWebhookToken } : {}),
+    },
   });
   // The port is bound before the store opens: a taken port fails at once, not after initdb.
   await app.listen({ port: config.port, host: config.host });
@@ -60,6 +74,16 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     throw error;
   }
   deferredDb.resolve(store.db);
+  let schedules: ScheduleLoop | undefined;
+  if (config.agentToken) {
+    schedules = startScheduleLoop({
+      db: store.db,
+      clock: systemClock,
+      mirrorCacheDir: defaultMirrorCacheDir,
+      logger,
+      ...(hooks.scheduleIntervalMs === undefined ? {} : { intervalMs: hooks.scheduleIntervalMs }),
+    });
+  }
 
   const stopAgent = new AbortController();
   let agent: Promise<void> | undefined;
@@ -80,6 +104,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     close: () => {
       closing ??= (async () => {
         // The agent first: its canceled jobs still report to this server.
+        await schedules?.stop();
         stopAgent.abort();
         await agent;
         await app.close();

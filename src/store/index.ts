@@ -24,7 +24,7 @@ export { type MigrationReport, applyMigrations } from './apply-migrations.js';
 export type { Project } from './projects/project.js';
 export { type EnsureProjectInput, ensureProject } from './projects/ensure-project.js';
 export { bindProjectRepo } from './projects/bind-project-repo.js';
-export { findProjectByName, getProjectNames } from './projects/find-projects.js';
+export { findProjectByName, getProjectNames, listProjectsWithRepo } from './projects/find-projects.js';
 export {
   type FailureKind,
   type Job,

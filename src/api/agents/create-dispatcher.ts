@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock/clock.js';
-import { getLogHead } from '../../logs/index.js';
-import { claimJob, requeueExpiredLeases } from '../../scheduler/index.js';
-import type { Db } from '../../store/index.js';
+import { finishLog, getLogHead } from '../../logs/index.js';
+import { claimJob, reportJobResult, requeueExpiredLeases } from '../../scheduler/index.js';
+import { resolveSecretsForJob, type SecretCrypto } from '../../secrets/index.js';
+import { type Db, isTerminalJobStatus } from '../../store/index.js';
 import type { JobAssignment } from './job-assignment.js';
 
 export interface ConnectedAgent {
@@ -33,6 +34,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** Safety tick: takes back expired leases and claims what a lost wake-up missed. Default 1000 ms. */
   tickMs?: number;
+  /** Decrypts the secrets assigned with each job; without it jobs get none. */
+  secretCrypto?: SecretCrypto;
 }
 
 export const defaultLeaseMs = 30_000;
@@ -65,8 +68,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const claimFor = async (agent: ConnectedAgent): Promise<boolean> => {
     const claimed = await claimJob(options.db, options.clock, { agentId: agent.id, labels: agent.labels, leaseMs });
     if (!claimed) return false;
-    const { rows } = await options.db.query<{ repoUrl: string | null; commitSha: string | null }>(
-      `SELECT p.repo_url AS "repoUrl", r.commit_sha AS "commitSha"
+    const { rows } = await options.db.query<{ projectId: number; repoUrl: string | null; commitSha: string | null }>(
+      `SELECT p.id AS "projectId", p.repo_url AS "repoUrl", r.commit_sha AS "commitSha"
        FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = $1`,
       [claimed.job.runId],
     );
@@ -81,6 +84,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     };
     if (rows[0]?.repoUrl) assignment.repoUrl = rows[0].repoUrl;
     if (rows[0]?.commitSha) assignment.commitSha = rows[0].commitSha;
+    if (options.secretCrypto && rows[0]) {
+      // Decrypted only here, into the assignment. A job whose secrets cannot be decrypted fails
+      // (not retried: the key or the stored value must be fixed) rather than running without them.
+      try {
+        const secrets = await resolveSecretsForJob(options.db, options.secretCrypto, {
+          projectId: Number(rows[0].projectId),
+          environment: claimed.job.plan.environment ?? null,
+        });
+        if (secrets.size > 0) assignment.secrets = Object.fromEntries(secrets);
+      } catch (error) {
+        const message = `the job's secrets could not be decrypted: ${error instanceof Error ? error.message : String(error)}`;
+        options.logger.error({ jobId: claimed.job.id, err: error }, 'failing a job whose secrets cannot be decrypted');
+        const outcome = await reportJobResult(options.db, options.clock, {
+          jobId: claimed.job.id,
+          fencingToken: claimed.fencingToken,
+          result: { status: 'failed', failure: { kind: 'infra', retryable: false, message }, steps: [] },
+        });
+        if (outcome.accepted && isTerminalJobStatus(outcome.status)) await finishLog(options.db, claimed.job.id);
+        return true;
+      }
+    }
     slotsOf(agent.id).add(claimed.job.id);
     agentByJob.set(claimed.job.id, agent.id);
     // A failed write leaves the job leased to a gone agent: the lease expires and the job is requeued.

@@ -13,4 +13,11 @@ export interface JobAssignment {
   runId: number;
   repoUrl?: string;
   commitSha?: string;
+  /**
+   * The job's secrets by name (project-wide, overridden by the job's environment's), in plaintext.
+   * The agent stream is the only place secret values travel: over loopback for a local agent, and
+   * over TLS (an https server URL behind a terminating proxy) for remote agents in production.
+   * Never log an assignment.
+   */
+  secrets?: Record<string, string>;
 }

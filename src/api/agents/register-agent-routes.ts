@@ -7,6 +7,7 @@ import type { Clock } from '../../clock/clock.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { appendLogChunk, createLogHub, finishLog, type LogHub, maxLogChunkBytes } from '../../logs/index.js';
 import { extendLease, registerAgent, reportJobResult } from '../../scheduler/index.js';
+import type { SecretCrypto } from '../../secrets/index.js';
 import { type Db, isTerminalJobStatus } from '../../store/index.js';
 import { checkAgentToken } from './check-agent-token.js';
 import { createDispatcher, type Dispatcher, defaultLeaseMs } from './create-dispatcher.js';
@@ -26,6 +27,11 @@ export interface AgentRouteDeps {
   tickMs?: number;
   /** Bare mirrors of project repositories, for runs started from a ref. Default `<os tmpdir>/slipway-mirrors`. */
   mirrorCacheDir?: string;
+  /**
+   * Decrypts the secrets each job is assigned with, and serves the secret routes (create-server).
+   * Without it jobs get no secrets and the secret routes are not registered.
+   */
+  secretCrypto?: SecretCrypto;
 }
 
 export interface AgentRoutesContext {
@@ -80,6 +86,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
     logger,
     leaseMs,
     ...(deps.tickMs !== undefined ? { tickMs: deps.tickMs } : {}),
+    ...(deps.secretCrypto ? { secretCrypto: deps.secretCrypto } : {}),
   });
   const shutdown = new AbortController();
   app.addHook('preClose', async () => {
@@ -125,6 +132,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
       id,
       labels: agent.labels,
       capacity: agent.capacity,
+      // The assignment carries the job's secret values: written to the stream only, never logged.
       send: (assignment) => stream.send('job', assignment),
     });
     await stream.closed;

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { parseLastEventId, streamLogOverSse } from '../../logs/index.js';
-import { formatDiagnostic, type Plan, parsePipeline, planPipeline } from '../../pipeline/index.js';
+import type { Plan } from '../../pipeline/index.js';
 import { enqueueRun } from '../../scheduler/index.js';
 import { bindProjectRepo, ensureProject, getRun } from '../../store/index.js';
-import { checkRepoUrl, readPipelineAtCommit, resolveRef } from '../../triggers/index.js';
+import { checkRepoUrl } from '../../triggers/index.js';
+import { pipelineFile, planOrThrow, readPipelineFromRef } from '../start-run-from-repo.js';
 import { parseBody } from './parse-body.js';
 import type { AgentRoutesContext } from './register-agent-routes.js';
 
@@ -21,7 +22,6 @@ const runBody = z.object({
   pipeline: z.string().min(1).optional(),
   repoUrl: z.string().min(1).max(2000).optional(),
 });
-const pipelineFile = '.pipeline.yml';
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 /** Manual runs and what people read: a run's state and a job's log as it is written. */
@@ -45,15 +45,9 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
           `project ${project.name} has no repository: give repoUrl to read ${pipelineFile} from it, or post the pipeline text`,
         );
       }
-      const resolved = await resolveRef({ repoUrl: project.repoUrl, ref: body.ref, cacheDir: ctx.mirrorCacheDir });
-      const read = await readPipelineAtCommit({
-        repoUrl: project.repoUrl,
-        commitSha: resolved.commitSha,
-        cacheDir: ctx.mirrorCacheDir,
-        file: pipelineFile,
-      });
-      commitSha = resolved.commitSha;
-      plan = planOrThrow(read.text, read.file, `${read.file} at ${commitSha} (${body.ref})`, 'fix them, commit and push');
+      const read = await readPipelineFromRef({ repoUrl: project.repoUrl, ref: body.ref, cacheDir: ctx.mirrorCacheDir });
+      commitSha = read.commitSha;
+      plan = read.plan;
     }
     const { run } = await enqueueRun(ctx.db, ctx.clock, {
       projectId: project.id,
@@ -86,14 +80,4 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
     const outcome = await streamLogOverSse(reply, { hub: ctx.hub, db: ctx.db, jobId: id, fromOffset, signal: ctx.shutdown });
     if (outcome.outcome === 'failed') request.log.error({ err: outcome.error, jobId: id }, 'log stream failed');
   });
-}
-
-function planOrThrow(text: string, file: string, what: string, hint: string): Plan {
-  const parsed = parsePipeline(text, file);
-  if (!parsed.ok) {
-    throw new AppError(ErrorCode.invalidPipeline, `${what} has ${parsed.diagnostics.length} problem(s): ${hint}`, {
-      details: { diagnostics: parsed.diagnostics.map((d) => ({ ...d, text: formatDiagnostic(d) })) },
-    });
-  }
-  return planPipeline(parsed.pipeline);
 }

@@ -15,3 +15,11 @@ export async function getProjectNames(db: Db, ids: readonly number[]): Promise<M
   ]);
   return new Map(result.rows.map((row) => [Number(row.id), row.name]));
 }
+
+/** Every project bound to a repository, oldest first: webhooks look theirs up, schedules run over them. */
+export async function listProjectsWithRepo(db: Db): Promise<(Project & { repoUrl: string })[]> {
+  const result = await db.query<Project & { repoUrl: string }>(
+    `SELECT ${projectColumns} FROM projects WHERE repo_url IS NOT NULL ORDER BY id`,
+  );
+  return result.rows.map((row) => ({ ...row, id: Number(row.id) }));
+}

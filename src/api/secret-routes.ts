@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import { deleteSecret, listSecrets, type SecretCrypto, setSecret } from '../secrets/index.js';
+import { type Db, ensureProject, findProjectByName, type Project } from '../store/index.js';
+import { parseBody } from './agents/parse-body.js';
+
+export interface SecretRouteDeps {
+  db: Db;
+  /** Built once at server start from the master key (loadMasterKey + createSecretCrypto). */
+  crypto: SecretCrypto;
+}
+
+const projectParams = z.object({ project: z.string().min(1).max(200) });
+const secretParams = projectParams.extend({ name: z.string().min(1).max(255) });
+const environmentQuery = z.object({ environment: z.string().min(1).max(255).optional() });
+const setBody = z.object({
+  value: z.string(),
+  environment: z.string().min(1).max(255).nullable().optional(),
+});
+
+/**
+ * Secrets are write-only over the API: set (PUT), list by name and scope (GET), delete (DELETE).
+ * No route ever returns a value; values leave the server only in job assignments to agents.
+ * The project is the URL-encoded project name (`acme%2Fweb`).
+ */
+export function registerSecretRoutes(app: FastifyInstance, deps: SecretRouteDeps): void {
+  const existingProject = async (name: string): Promise<Project> => {
+    const project = await findProjectByName(deps.db, name);
+    if (!project) throw new AppError(ErrorCode.notFound, `no project ${name}: set one of its secrets or start a run to create it`);
+    return project;
+  };
+
+  app.put('/api/v1/projects/:project/secrets/:name', async (request, reply) => {
+    const params = parseBody(secretParams, request.params, 'secret path');
+    const body = parseBody(setBody, request.body, 'secret');
+    // Secrets are usually set before the first run: the project is created if need be, as a run would.
+    const project = await ensureProject(deps.db, { name: params.project });
+    await setSecret(deps.db, deps.crypto, {
+      projectId: project.id,
+      name: params.name,
+      value: body.value,
+      environment: body.environment ?? null,
+    });
+    void reply.status(204);
+  });
+
+  app.get('/api/v1/projects/:project/secrets', async (request) => {
+    const params = parseBody(projectParams, request.params, 'secret path');
+    const query = parseBody(environmentQuery, request.query, 'secret list query');
+    const project = await existingProject(params.project);
+    const secrets = await listSecrets(deps.db, {
+      projectId: project.id,
+      ...(query.environment === undefined ? {} : { environment: query.environment }),
+    });
+    return {
+      secrets: secrets.map((secret) => ({
+        name: secret.name,
+        environment: secret.environment,
+        createdAt: secret.createdAt,
+        updatedAt: secret.updatedAt,
+      })),
+    };
+  });
+
+  app.delete('/api/v1/projects/:project/secrets/:name', async (request, reply) => {
+    const params = parseBody(secretParams, request.params, 'secret path');
+    const query = parseBody(environmentQuery, request.query, 'secret query');
+    const project = await existingProject(params.project);
+    const deleted = await deleteSecret(deps.db, { projectId: project.id, name: params.name, environment: query.environment ?? null });
+    if (!deleted) {
+      const where = query.environment === undefined ? 'project-wide' : `in environment ${query.environment}`;
+      throw new AppError(ErrorCode.notFound, `project ${params.project} has no secret ${params.name} (${where})`);
+    }
+    void reply.status(204);
+  });
+}
