@@ -51,10 +51,27 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
   const mirrorCacheDir = options.mirrorCacheDir ?? join(options.workDir, 'mirrors');
 
   const running = new Set<Promise<void>>();
+  // Per running job: aborted when the server pushes `cancel` for it.
+  const cancels = new Map<number, AbortController>();
   const start = (assignment: JobAssignment) => {
-    const job = runAssignedJob({ client, assignment, workDir: options.workDir, mirrorCacheDir, sandbox: detected.sandbox, env, clock, signal: options.signal })
+    const cancel = new AbortController();
+    cancels.set(assignment.jobId, cancel);
+    const job = runAssignedJob({
+      client,
+      assignment,
+      workDir: options.workDir,
+      mirrorCacheDir,
+      sandbox: detected.sandbox,
+      env,
+      clock,
+      signal: options.signal,
+      cancelSignal: cancel.signal,
+    })
       .catch((error: unknown) => notice(`job ${assignment.jobId} ended badly: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => running.delete(job));
+      .finally(() => {
+        running.delete(job);
+        if (cancels.get(assignment.jobId) === cancel) cancels.delete(assignment.jobId);
+      });
     running.add(job);
   };
 
@@ -82,6 +99,7 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
       delayMs = baseDelayMs;
       for await (const event of readSseEvents(response.body)) {
         if (event.event === 'job') start(JSON.parse(event.data) as JobAssignment);
+        else if (event.event === 'cancel') cancels.get((JSON.parse(event.data) as { jobId: number }).jobId)?.abort();
       }
       if (!options.signal.aborted) notice('the jobs stream ended; reconnecting');
     } catch (error) {

@@ -20,6 +20,8 @@ export interface RunAssignedJobOptions {
   clock: Clock;
   /** Agent shutdown: the job is canceled and reported as such. */
   signal: AbortSignal;
+  /** The job's run was canceled (the server pushed `cancel`): the job is stopped and reported canceled. */
+  cancelSignal?: AbortSignal;
   /** Longest wait for the last log bytes and the result to be accepted before giving up. Default 30 000 ms. */
   reportDeadlineMs?: number;
 }
@@ -36,6 +38,8 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
   const onShutdown = () => jobAbort.abort();
   options.signal.addEventListener('abort', onShutdown, { once: true });
   if (options.signal.aborted) jobAbort.abort();
+  options.cancelSignal?.addEventListener('abort', onShutdown, { once: true });
+  if (options.cancelSignal?.aborted) jobAbort.abort();
 
   const uploader = createLogUploader({
     startOffset: assignment.logOffset,
@@ -67,7 +71,12 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
       client
         .heartbeat(jobId, fencingToken)
         .then((answer) => {
-          if (answer.status === 409 || answer.status === 404) {
+          const reason = (answer.body as { error?: { details?: { reason?: unknown } } }).error?.details?.reason;
+          if (answer.status === 409 && reason === 'canceled') {
+            // The run was canceled (the push went to another server replica): the lease still holds, so
+            // the `canceled` result is accepted.
+            jobAbort.abort();
+          } else if (answer.status === 409 || answer.status === 404) {
             // Output is refused from now on too (the log route checks the same token).
             stale = true;
             jobAbort.abort();
@@ -107,6 +116,7 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
   } finally {
     clearInterval(heartbeat);
     options.signal.removeEventListener('abort', onShutdown);
+    options.cancelSignal?.removeEventListener('abort', onShutdown);
     if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true }).catch(() => {});
   }
 

@@ -47,6 +47,12 @@ export interface TriggeredRun {
   number: number;
   jobs: { id: number; key: string; status: string }[];
 }
+/** What canceling a run did: jobs canceled at once, and running jobs whose agents were told to stop. */
+export interface CanceledRunAnswer {
+  runId: number;
+  canceledJobIds: number[];
+  running: number[];
+}
 export interface JobLogText {
   text: string;
   complete: boolean;
@@ -69,6 +75,7 @@ export interface ApiClient {
   triggerRun(input: { project: string; ref: string; pipeline: string }): Promise<TriggeredRun>;
   getRun(runId: number): Promise<ApiRunDetail>;
   listRuns(input: { project?: string; limit: number }): Promise<ApiRun[]>;
+  cancelRun(runId: number): Promise<CanceledRunAnswer>;
   readJobLog(jobId: number): Promise<JobLogText>;
   /**
    * Follows a job's log over SSE until its `end` event (or the signal aborts), reconnecting from the
@@ -107,6 +114,7 @@ export function createApiClient(baseUrl: string): ApiClient {
       const query = new URLSearchParams({ limit: String(limit), ...(project === undefined ? {} : { project }) });
       return (await json<{ runs: ApiRun[] }>(`/api/v1/runs?${query}`)).runs;
     },
+    cancelRun: (runId) => json<CanceledRunAnswer>(`/api/v1/runs/${runId}/cancel`, { method: 'POST' }),
     setSecret: async ({ project, name, value, environment }) => {
       await request(`/api/v1/projects/${encodeURIComponent(project)}/secrets/${encodeURIComponent(name)}`, {
         method: 'PUT',

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
 import { registerAgentCommand } from './commands/agent.js';
+import { registerCancelCommand } from './commands/cancel.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
@@ -36,6 +37,7 @@ export function createProgram(result: CommandResult): Command {
   registerRunCommand(program, result);
   registerTriggerCommand(program, result);
   registerRunsCommand(program, result);
+  registerCancelCommand(program, result);
   registerLogsCommand(program, result);
   registerSecretsCommand(program, result);
   registerSchemaCommand(program, result);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +178,86 @@ describePglite('agents end to end', (harness) => {
       await agent;
       await rm(staleDir, { recursive: true, force: true });
     }
+  });
+
+  it('cancels a run: the running step\'s process is killed within 1.5 s and the run ends canceled', { timeout: 30_000 }, async () => {
+    const cancelDir = await mkdtemp(join(tmpdir(), 'slipway-agent-cancel-'));
+    const stop = new AbortController();
+    const agent = runAgent({ serverUrl: url, token, name: 'cancel', labels: ['cancel-test'], capacity: 1, workDir: cancelDir, signal: stop.signal });
+    // A duration no other test uses, so pgrep finds only this step's process.
+    const sleepArgs = 'sleep 30.4217';
+    const sleeping = () => {
+      try {
+        return execFileSync('pgrep', ['-f', sleepArgs], { encoding: 'utf8' }).trim().length > 0;
+      } catch {
+        return false; // pgrep exits 1 when nothing matches.
+      }
+    };
+    try {
+      const pipeline = ['name: cancel', 'stages:', '  - name: long', '    runs-on: [cancel-test]', '    steps:', `      - { run: ${sleepArgs} }`].join('\n');
+      const posted = await fetch(`${url}/api/v1/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ project: 'acme/cancel', ref: 'main', pipeline }),
+      });
+      const { runId, jobs } = (await posted.json()) as { runId: number; jobs: { id: number }[] };
+      const jobId = jobs[0]!.id;
+      await waitFor('the step to be running', async () => (sleeping() ? true : undefined));
+
+      const started = Date.now();
+      const canceled = await fetch(`${url}/api/v1/runs/${runId}/cancel`, { method: 'POST' });
+      expect(canceled.status).toBe(202);
+      expect(await canceled.json()).toEqual({ runId, canceledJobIds: [], running: [jobId] });
+      await waitFor('the step\'s process to be killed', async () => (sleeping() ? undefined : true), 1500);
+      const elapsedMs = Date.now() - started;
+      console.log(`cancel request to step process gone: ${elapsedMs} ms`);
+      expect(elapsedMs).toBeLessThan(1500);
+
+      const run = await waitFor('the run to end', async () => {
+        const detail = (await (await fetch(`${url}/api/v1/runs/${runId}`)).json()) as RunDetail;
+        return detail.status === 'canceled' ? detail : undefined;
+      }, 5000);
+      expect(run.jobs.map((job) => job.status)).toEqual(['canceled']);
+
+      const unknown = await fetch(`${url}/api/v1/runs/99999999/cancel`, { method: 'POST' });
+      expect(unknown.status).toBe(404);
+    } finally {
+      stop.abort();
+      await agent;
+      await rm(cancelDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a heartbeat for a job of a canceled run with 409 reason canceled', async () => {
+    const pipeline = ['name: hb', 'stages:', '  - name: only', '    runs-on: [hb-cancel-test]', '    steps:', '      - { run: "true" }'].join('\n');
+    const posted = await fetch(`${url}/api/v1/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ project: 'acme/hb', ref: 'main', pipeline }),
+    });
+    const { runId, jobs } = (await posted.json()) as { runId: number; jobs: { id: number }[] };
+    const jobId = jobs[0]!.id;
+    // Claimed by an agent connected to another replica: no stream here to push the cancel to.
+    const { claimJob } = await import('../../scheduler/index.js');
+    const claimed = await waitFor('the job to be claimable', async () =>
+      claimJob(harness.db, systemClock, { agentId: 'elsewhere', labels: ['hb-cancel-test'], leaseMs: 60_000 }),
+    );
+    const canceled = await fetch(`${url}/api/v1/runs/${runId}/cancel`, { method: 'POST' });
+    expect(await canceled.json()).toEqual({ runId, canceledJobIds: [], running: [jobId] });
+    const heartbeat = await fetch(`${url}/api/v1/jobs/${jobId}/heartbeat`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ fencingToken: claimed.fencingToken }),
+    });
+    expect(heartbeat.status).toBe(409);
+    expect(await heartbeat.json()).toMatchObject({ error: { code: 'conflict', details: { reason: 'canceled' } } });
+    const result = await fetch(`${url}/api/v1/jobs/${jobId}/result`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ fencingToken: claimed.fencingToken, result: { status: 'canceled' } }),
+    });
+    expect(result.status).toBe(200);
+    expect(await result.json()).toMatchObject({ status: 'canceled', runStatus: 'canceled' });
   });
 
   it('answers an invalid pipeline with its diagnostics', async () => {

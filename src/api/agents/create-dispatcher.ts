@@ -12,6 +12,8 @@ export interface ConnectedAgent {
   capacity: number;
   /** Writes the assignment to the agent's stream; false when the stream is gone. */
   send(assignment: JobAssignment): boolean;
+  /** Tells the agent to stop running the job (its run was canceled); false when the stream is gone. */
+  cancel?(jobId: number): boolean;
 }
 
 export interface Dispatcher {
@@ -23,6 +25,11 @@ export interface Dispatcher {
   release(jobId: number): void;
   /** Something may have become claimable (enqueue, report, connect): claim at once, not at the next tick. */
   wake(): void;
+  /**
+   * Pushes a cancel for the job to its agent when that agent's stream is open on this server. False
+   * otherwise: the agent learns it from its next heartbeat instead.
+   */
+  cancelJob(jobId: number, agentId: string): boolean;
   close(): Promise<void>;
 }
 
@@ -185,6 +192,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       wake();
     },
     wake,
+    cancelJob: (jobId, agentId) => agents.get(agentId)?.cancel?.(jobId) ?? false,
     close: async () => {
       closed = true;
       clearInterval(timer);

@@ -134,6 +134,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
       capacity: agent.capacity,
       // The assignment carries the job's secret values: written to the stream only, never logged.
       send: (assignment) => stream.send('job', assignment),
+      cancel: (jobId) => stream.send('cancel', { jobId }),
     });
     await stream.closed;
     disconnect();
@@ -146,6 +147,16 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
     const { fencingToken } = parseBody(fencingBody, request.body, 'heartbeat');
     if (!(await extendLease(deps.db, deps.clock, { jobId: id, fencingToken, leaseMs }))) {
       throw new AppError(ErrorCode.conflict, `job ${id} is no longer leased with fencing token ${fencingToken}: stop running it`);
+    }
+    // Reaches agents whose jobs stream is on another server replica: the cancel push went elsewhere.
+    const { rows } = await deps.db.query<{ canceled: boolean }>(
+      'SELECT r.cancel_requested_at IS NOT NULL AS canceled FROM jobs j JOIN runs r ON r.id = j.run_id WHERE j.id = $1',
+      [id],
+    );
+    if (rows[0]?.canceled) {
+      throw new AppError(ErrorCode.conflict, `the run of job ${id} was canceled: stop running it and report it canceled`, {
+        details: { reason: 'canceled' },
+      });
     }
     return { ok: true };
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { parseLastEventId, streamLogOverSse } from '../../logs/index.js';
 import type { Plan } from '../../pipeline/index.js';
-import { enqueueRun } from '../../scheduler/index.js';
+import { cancelRun, enqueueRun } from '../../scheduler/index.js';
 import { bindProjectRepo, ensureProject, getRun } from '../../store/index.js';
 import { checkRepoUrl } from '../../triggers/index.js';
 import { pipelineFile, planOrThrow, readPipelineFromRef } from '../start-run-from-repo.js';
@@ -71,6 +71,20 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
     const run = await getRun(ctx.db, id);
     if (!run) throw new AppError(ErrorCode.notFound, `no run ${id}`);
     return run;
+  });
+
+  // Pending and queued jobs are canceled at once; each running job's agent is told over its jobs
+  // stream (or, when connected to another replica, by its next heartbeat) and reports `canceled`.
+  app.post('/api/v1/runs/:id/cancel', async (request, reply) => {
+    const { id } = parseBody(idParams, request.params, 'run id');
+    const canceled = await cancelRun(ctx.db, ctx.clock, id);
+    for (const job of canceled.running) {
+      if (ctx.dispatcher.cancelJob(job.jobId, job.leaseOwner)) continue;
+      request.log.info({ jobId: job.jobId, agentId: job.leaseOwner }, 'agent not connected here: it stops at its next heartbeat');
+    }
+    ctx.dispatcher.wake();
+    void reply.status(202);
+    return { runId: canceled.runId, canceledJobIds: canceled.canceledJobIds, running: canceled.running.map((job) => job.jobId) };
   });
 
   app.get('/api/v1/jobs/:id/logs', async (request, reply) => {

@@ -170,6 +170,24 @@ describePglite('client verbs: trigger, runs, logs', (harness) => {
     );
   });
 
+  it('cancels a run with `slipway cancel`, and explains itself with --help', async () => {
+    const client = createApiClient(url);
+    const pipeline = ['name: c', 'stages:', '  - name: only', '    runs-on: [nobody-has-this]', '    steps:', '      - { run: "true" }'].join('\n');
+    const { runId } = await client.triggerRun({ project: 'acme/cancel-cli', ref: 'main', pipeline });
+    const result = await cli('cancel', String(runId), '--server', url);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toBe(`run ${runId}: cancel requested; 1 job(s) canceled\n`);
+    expect((await client.getRun(runId)).status).toBe('canceled');
+
+    const unknown = await cli('cancel', '999999', '--server', url);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toBe('slipway: run 999999 does not exist\n');
+
+    const help = await cli('cancel', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('slipway cancel 42');
+  });
+
   it('turns an API error into its message', async () => {
     const result = await cli('runs', '999999', '--server', url);
     expect(result.code).toBe(1);
