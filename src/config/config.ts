@@ -2,6 +2,7 @@
  * The only reader of process.env. Every option has a default and a unit, documented here; the rest
  * of the code receives a resolved `Config` (or a slice of it) and never looks at the environment.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../errors/app-error.js';
@@ -51,11 +52,31 @@ const envSchema = z.object({
   SLIPWAY_S3_PREFIX: z.string().default(''),
   /** `true`: the bucket goes in the URL path, not the host name (most S3-compatible servers need it). */
   SLIPWAY_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /** `slipway up`: local agents kept running even with no work (count, ≥ 0). */
+  SLIPWAY_LOCAL_AGENTS_MIN: z.coerce.number().int().min(0).default(1),
+  /** `slipway up`: local agents never exceeded (count, ≥ 1); default the CPU count (os.availableParallelism()), raised to MIN. */
+  SLIPWAY_LOCAL_AGENTS_MAX: z.coerce.number().int().min(1).optional(),
+  /** `slipway up`: jobs one local agent runs at once (its capacity, ≥ 1); agents = ceil((queued + running jobs) / this). */
+  SLIPWAY_JOBS_PER_AGENT: z.coerce.number().int().min(1).default(1),
+  /** `slipway up`: seconds a local agent must have been idle before it is stopped (≥ 0). */
+  SLIPWAY_AGENT_IDLE_GRACE_SECONDS: z.coerce.number().min(0).default(60),
 });
 
 export type BlobStoreConfig =
   | { kind: 'fs'; /** Absolute path. */ dir: string }
   | { kind: 's3'; bucket: string; endpoint?: string; region?: string; prefix: string; forcePathStyle: boolean };
+
+/** How `slipway up` scales its in-process agents (platform/autoscaleLocalAgents). */
+export interface LocalAgentsConfig {
+  /** Agents kept even with no work. */
+  min: number;
+  /** Agents never exceeded; ≥ max(min, 1). */
+  max: number;
+  /** Jobs one agent runs at once. */
+  jobsPerAgent: number;
+  /** Milliseconds an agent must be idle before it is stopped. */
+  idleGraceMs: number;
+}
 
 export interface Config {
   port: number;
@@ -74,6 +95,13 @@ export interface Config {
   githubWebhookSecret?: string;
   /** Compared with GitLab's X-Gitlab-Token. A secret: never log it. */
   gitlabWebhookToken?: string;
+  /** Local agents of `slipway up`; loadConfig always sets it, unset means defaultLocalAgents(). */
+  localAgents?: LocalAgentsConfig;
+}
+
+/** The local agents' defaults: 1 to the CPU count, one job each, stopped after 60 s idle. */
+export function defaultLocalAgents(): LocalAgentsConfig {
+  return { min: 1, max: availableParallelism(), jobsPerAgent: 1, idleGraceMs: 60_000 };
 }
 
 /** Resolves the configuration from an environment (process.env by default) and CLI overrides. */
@@ -98,6 +126,7 @@ export function loadConfig(
     dataDir,
     logLevel: overrides.logLevel ?? e.SLIPWAY_LOG_LEVEL,
     blobs: overrides.blobs ?? resolveBlobStoreConfig(e, dataDir, cwd),
+    localAgents: overrides.localAgents ?? resolveLocalAgents(e),
   };
   const databaseUrl = overrides.databaseUrl ?? e.DATABASE_URL;
   if (databaseUrl) config.databaseUrl = databaseUrl;
@@ -110,6 +139,22 @@ export function loadConfig(
   const gitlabWebhookToken = overrides.gitlabWebhookToken ?? e.SLIPWAY_GITLAB_WEBHOOK_TOKEN;
   if (gitlabWebhookToken) config.gitlabWebhookToken = gitlabWebhookToken;
   return config;
+}
+
+function resolveLocalAgents(e: z.infer<typeof envSchema>): LocalAgentsConfig {
+  const min = e.SLIPWAY_LOCAL_AGENTS_MIN;
+  if (e.SLIPWAY_LOCAL_AGENTS_MAX !== undefined && e.SLIPWAY_LOCAL_AGENTS_MAX < min) {
+    throw new AppError(
+      ErrorCode.invalidArgument,
+      `invalid environment: SLIPWAY_LOCAL_AGENTS_MAX (${e.SLIPWAY_LOCAL_AGENTS_MAX}) is below SLIPWAY_LOCAL_AGENTS_MIN (${min}) — raise MAX or lower MIN`,
+    );
+  }
+  return {
+    min,
+    max: e.SLIPWAY_LOCAL_AGENTS_MAX ?? Math.max(availableParallelism(), min, 1),
+    jobsPerAgent: e.SLIPWAY_JOBS_PER_AGENT,
+    idleGraceMs: Math.round(e.SLIPWAY_AGENT_IDLE_GRACE_SECONDS * 1000),
+  };
 }
 
 function resolveBlobStoreConfig(e: z.infer<typeof envSchema>, dataDir: string, cwd: string): BlobStoreConfig {

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import { runAgent } from '../agent/index.js';
 import { createServer } from '../api/create-server.js';
 import { systemClock } from '../clock/clock.js';
-import type { Config } from '../config/index.js';
+import { type Config, defaultLocalAgents } from '../config/index.js';
 import { createSecretCrypto, loadMasterKey } from '../secrets/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { version } from '../version.js';
+import { autoscaleLocalAgents, type LocalAgentPool } from './autoscale-local-agents.js';
 import { createDeferredDb } from './create-deferred-db.js';
 import { defaultMirrorCacheDir, type ScheduleLoop, startScheduleLoop } from './run-schedules.js';
 
@@ -20,8 +20,13 @@ export interface Platform {
 export interface PlatformHooks {
   /** Called once the port is bound, before the store is opened (which can take seconds). */
   onListening?(url: string): void;
-  /** Also run one build agent in this process, connected to this server (needs config.agentToken). */
-  localAgent?: { name: string; capacity: number; labels: readonly string[]; workDir: string };
+  /**
+   * Also run build agents in this process, connected to this server (needs config.agentToken): between
+   * config.localAgents min and max of them, named `<name>-<n>`, each running jobsPerAgent jobs at once.
+   */
+  localAgent?: { name: string; labels: readonly string[]; workDir: string };
+  /** How often the local agents are rescaled. Default 1 s. */
+  autoscaleIntervalMs?: number;
   /** How often pipelines' `trigger.schedule` entries are checked (with an agent token). Default 15 s. */
   scheduleIntervalMs?: number;
 }
@@ -85,17 +90,16 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     });
   }
 
-  const stopAgent = new AbortController();
-  let agent: Promise<void> | undefined;
+  let agents: LocalAgentPool | undefined;
   if (hooks.localAgent && config.agentToken) {
-    const local = hooks.localAgent;
-    agent = runAgent({
-      serverUrl: `http://${loopbackHostFor(config.host)}:${port}`,
-      token: config.agentToken,
-      ...local,
-      signal: stopAgent.signal,
-      onNotice: (message) => logger.info({ agent: local.name }, message),
-    }).catch((error: unknown) => logger.error({ err: error }, 'the local agent stopped'));
+    agents = autoscaleLocalAgents({
+      db: store.db,
+      clock: systemClock,
+      scaling: config.localAgents ?? defaultLocalAgents(),
+      agent: { serverUrl: `http://${loopbackHostFor(config.host)}:${port}`, token: config.agentToken, ...hooks.localAgent },
+      logger,
+      ...(hooks.autoscaleIntervalMs === undefined ? {} : { intervalMs: hooks.autoscaleIntervalMs }),
+    });
   }
 
   let closing: Promise<void> | undefined;
@@ -103,10 +107,9 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     url,
     close: () => {
       closing ??= (async () => {
-        // The agent first: its canceled jobs still report to this server.
+        // The agents first: their canceled jobs still report to this server.
         await schedules?.stop();
-        stopAgent.abort();
-        await agent;
+        await agents?.stop();
         await app.close();
         await store?.close();
       })();

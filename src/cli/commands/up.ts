@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { availableParallelism, platform as osPlatform } from 'node:os';
+import { platform as osPlatform } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
@@ -21,8 +21,10 @@ export function registerUpCommand(program: Command, result: CommandResult): void
     .description(
       'Start the whole platform in one process with its embedded defaults: the PGlite store in ' +
         './.slipway (or PostgreSQL from DATABASE_URL) and the HTTP API and UI on ' +
-        'http://localhost:8080 (/healthz, /api/v1/health, /api/v1/runs), plus one build agent in the same ' +
-        'process (capacity: the CPU count; labels: local and the OS name) so runs execute here. Ctrl-C stops it cleanly.',
+        'http://localhost:8080 (/healthz, /api/v1/health, /api/v1/runs), plus build agents in the same ' +
+        'process (labels: local and the OS name) so runs execute here: between SLIPWAY_LOCAL_AGENTS_MIN (1) and ' +
+        'SLIPWAY_LOCAL_AGENTS_MAX (the CPU count) of them, one per SLIPWAY_JOBS_PER_AGENT (1) queued or running jobs, ' +
+        'an idle one stopped after SLIPWAY_AGENT_IDLE_GRACE_SECONDS (60). Ctrl-C stops it cleanly.',
     )
     .addHelpText('after', '\nExamples:\n  slipway up\n  DATABASE_URL=postgres://localhost/slipway slipway up --port 9090\n')
     .option('--port <port>', 'HTTP port, 0 for any free port (env SLIPWAY_PORT, default 8080)', parsePort)
@@ -39,7 +41,6 @@ export function registerUpCommand(program: Command, result: CommandResult): void
       await ensureIgnoredDir(config.dataDir);
       await servePlatform(config, {
         name: 'local',
-        capacity: availableParallelism(),
         labels: ['local', osPlatform()],
         workDir: join(config.dataDir, 'agent'),
       });
