@@ -2,85 +2,34 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { runAgent } from '../agent/index.js';
-import { main } from '../cli/main.js';
-import { systemClock } from '../clock/clock.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSecretCrypto } from '../secrets/index.js';
 import type { RunDetail } from '../store/index.js';
 import { describePglite } from '../test-support/test-store.js';
-import { createServer } from './create-server.js';
+import { runCliInProcess as cli } from './test-support/run-cli-in-process.js';
+import { startTestPlatform, type TestPlatform } from './test-support/start-test-platform.js';
+import { waitFor } from './test-support/wait-for.js';
 
-const token = 'test-agent-token-0123456789';
 const project = 'acme/secrets';
 const secretsUrl = (base: string) => `${base}/api/v1/projects/${encodeURIComponent(project)}/secrets`;
 const tokenValue = 's3cr3t-Value-42xyz';
 const prodValue = 'prod-Value-99abc';
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Runs the CLI in this process, capturing what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'slipway', ...args]);
-    return { code, out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
-
 describePglite('secrets end to end', (harness) => {
-  let app: FastifyInstance;
+  let platform: TestPlatform | undefined;
   let url: string;
   let workDir: string;
-  const stop = new AbortController();
-  let agent: Promise<void>;
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'slipway-secrets-'));
-    app = createServer({
-      version: 'test',
-      logger: pino({ level: 'silent' }),
-      checkHealth: async () => ({ ok: true }),
-      agents: {
-        db: harness.db,
-        clock: systemClock,
-        agentToken: token,
-        leaseMs: 3000,
-        tickMs: 200,
-        secretCrypto: createSecretCrypto({ key: randomBytes(32) }),
-      },
+    platform = await startTestPlatform(harness.db, {
+      secretCrypto: createSecretCrypto({ key: randomBytes(32) }),
+      agent: { name: 'secrets', labels: [], capacity: 2, workDir },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    agent = runAgent({ serverUrl: url, token, name: 'secrets', labels: [], capacity: 2, workDir, signal: stop.signal });
+    url = platform.url;
   });
   afterAll(async () => {
-    stop.abort();
-    await agent;
-    await app?.close();
+    await platform?.stop();
     await rm(workDir, { recursive: true, force: true });
   });
 

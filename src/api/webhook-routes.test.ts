@@ -2,20 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAgent } from '../agent/index.js';
-import { systemClock } from '../clock/clock.js';
 import { ensureProject, type RunDetail } from '../store/index.js';
 import { describePglite } from '../test-support/test-store.js';
 import { maxWebhookBytes } from '../triggers/index.js';
 import { createTestRepo, type TestRepo } from '../triggers/test-support/git-repo.js';
 import { findGitHubExample, signGitHubBody } from '../triggers/test-support/github-examples.js';
-import { createServer } from './create-server.js';
+import { startTestPlatform, type TestPlatform } from './test-support/start-test-platform.js';
+import { waitFor } from './test-support/wait-for.js';
 import { findProjectForEvent, normalizeRepoUrl } from './webhook-routes.js';
 
-const token = 'test-agent-token-0123456789';
 const githubSecret = 'github-webhook-secret';
 const gitlabToken = 'gitlab-webhook-token';
 
@@ -28,16 +24,6 @@ const pipeline = [
   '      - { uses: git-checkout }',
   '      - { name: show, run: "cat src/app.txt" }',
 ].join('\n');
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A recorded GitHub push, re-pointed at the temp repository and one of its real commits. */
 function githubPush(repoDir: string, after: string, changed: string[]): Record<string, unknown> {
@@ -56,40 +42,24 @@ function githubPush(repoDir: string, after: string, changed: string[]): Record<s
 }
 
 describePglite('webhook routes', (harness) => {
-  let app: FastifyInstance;
+  let platform: TestPlatform | undefined;
   let url: string;
   let dir: string;
   let repo: TestRepo;
-  const stop = new AbortController();
-  let agent: Promise<void> | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'slipway-webhooks-'));
     repo = await createTestRepo();
-    app = createServer({
-      version: 'test',
-      logger: pino({ level: 'silent' }),
-      checkHealth: async () => ({ ok: true }),
-      agents: {
-        db: harness.db,
-        clock: systemClock,
-        agentToken: token,
-        leaseMs: 3000,
-        tickMs: 200,
-        mirrorCacheDir: join(dir, 'server-mirrors'),
-      },
+    platform = await startTestPlatform(harness.db, {
+      mirrorCacheDir: join(dir, 'server-mirrors'),
       webhooks: { githubSecret, gitlabToken },
+      agent: { name: 'hook-agent', labels: [], capacity: 1, workDir: join(dir, 'agent') },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    agent = runAgent({ serverUrl: url, token, name: 'hook-agent', labels: [], capacity: 1, workDir: join(dir, 'agent'), signal: stop.signal });
+    url = platform.url;
     await ensureProject(harness.db, { name: 'acme/hooked', repoUrl: repo.dir });
   });
   afterAll(async () => {
-    stop.abort();
-    await agent;
-    await app?.close();
+    await platform?.stop();
     await repo?.remove();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

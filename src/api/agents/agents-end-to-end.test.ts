@@ -2,53 +2,32 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runAgent } from '../../agent/index.js';
 import { systemClock } from '../../clock/clock.js';
 import type { RunDetail } from '../../store/index.js';
 import { describePglite } from '../../test-support/test-store.js';
-import { createServer } from '../create-server.js';
+import { startTestAgent, startTestPlatform, type TestPlatform, testAgentToken as token } from '../test-support/start-test-platform.js';
+import { waitFor } from '../test-support/wait-for.js';
 
-const token = 'test-agent-token-0123456789';
 const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describePglite('agents end to end', (harness) => {
-  let app: FastifyInstance;
+  let platform: TestPlatform | undefined;
   let url: string;
   let workDir: string;
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'slipway-agent-'));
-    app = createServer({
-      version: 'test',
-      logger: pino({ level: 'silent' }),
-      checkHealth: async () => ({ ok: true }),
-      agents: { db: harness.db, clock: systemClock, agentToken: token, leaseMs: 3000, tickMs: 200 },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    platform = await startTestPlatform(harness.db);
+    url = platform.url;
   });
   afterAll(async () => {
-    await app?.close();
+    await platform?.stop();
     await rm(workDir, { recursive: true, force: true });
   });
 
   it('runs a two-job pipeline on an in-process agent and streams the first job’s log', { timeout: 30_000 }, async () => {
-    const stop = new AbortController();
-    const agent = runAgent({ serverUrl: url, token, name: 'local', labels: [], capacity: 2, workDir, signal: stop.signal });
+    const agent = startTestAgent(url, { name: 'local', labels: [], capacity: 2, workDir });
     try {
       const pipeline = [
         'name: e2e',
@@ -90,8 +69,7 @@ describePglite('agents end to end', (harness) => {
       const resumed = await fetch(`${url}/api/v1/jobs/${jobA.id}/logs`, { headers: { 'last-event-id': '1000000' } });
       expect(resumed.status).toBe(400);
     } finally {
-      stop.abort();
-      await agent;
+      await agent.stop();
     }
   });
 
@@ -153,8 +131,7 @@ describePglite('agents end to end', (harness) => {
 
   it('stops a running job on its agent once a heartbeat says the lease is stale', { timeout: 30_000 }, async () => {
     const staleDir = await mkdtemp(join(tmpdir(), 'slipway-agent-stale-'));
-    const stop = new AbortController();
-    const agent = runAgent({ serverUrl: url, token, name: 'stale', labels: ['stale-test'], capacity: 1, workDir: staleDir, signal: stop.signal });
+    const agent = startTestAgent(url, { name: 'stale', labels: ['stale-test'], capacity: 1, workDir: staleDir });
     try {
       const pipeline = ['name: stale', 'stages:', '  - name: long', '    runs-on: [stale-test]', '    steps:', '      - { run: sleep 25 }'].join('\n');
       const posted = await fetch(`${url}/api/v1/runs`, {
@@ -174,16 +151,14 @@ describePglite('agents end to end', (harness) => {
       const { rows } = await harness.db.query<{ status: string }>('SELECT status FROM jobs WHERE id = $1', [jobId]);
       expect(rows[0]?.status).toBe('running');
     } finally {
-      stop.abort();
-      await agent;
+      await agent.stop();
       await rm(staleDir, { recursive: true, force: true });
     }
   });
 
   it('cancels a run: the running step\'s process is killed within 1.5 s and the run ends canceled', { timeout: 30_000 }, async () => {
     const cancelDir = await mkdtemp(join(tmpdir(), 'slipway-agent-cancel-'));
-    const stop = new AbortController();
-    const agent = runAgent({ serverUrl: url, token, name: 'cancel', labels: ['cancel-test'], capacity: 1, workDir: cancelDir, signal: stop.signal });
+    const agent = startTestAgent(url, { name: 'cancel', labels: ['cancel-test'], capacity: 1, workDir: cancelDir });
     // A duration no other test uses, so pgrep finds only this step's process.
     const sleepArgs = 'sleep 30.4217';
     const sleeping = () => {
@@ -222,8 +197,7 @@ describePglite('agents end to end', (harness) => {
       const unknown = await fetch(`${url}/api/v1/runs/99999999/cancel`, { method: 'POST' });
       expect(unknown.status).toBe(404);
     } finally {
-      stop.abort();
-      await agent;
+      await agent.stop();
       await rm(cancelDir, { recursive: true, force: true });
     }
   });

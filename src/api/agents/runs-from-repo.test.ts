@@ -1,27 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runAgent } from '../../agent/index.js';
-import { systemClock } from '../../clock/clock.js';
 import type { RunDetail } from '../../store/index.js';
 import { describePglite } from '../../test-support/test-store.js';
 import { createTestRepo, type TestRepo } from '../../triggers/test-support/git-repo.js';
-import { createServer } from '../create-server.js';
-
-const token = 'test-agent-token-0123456789';
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { startTestPlatform, type TestPlatform } from '../test-support/start-test-platform.js';
+import { waitFor } from '../test-support/wait-for.js';
 
 const pipeline = [
   'name: from-repo',
@@ -33,40 +18,24 @@ const pipeline = [
 ].join('\n');
 
 describePglite('runs started from a repository', (harness) => {
-  let app: FastifyInstance;
+  let platform: TestPlatform | undefined;
   let url: string;
   let dir: string;
   let repo: TestRepo;
   let bare: TestRepo;
-  const stop = new AbortController();
-  let agent: Promise<void> | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'slipway-from-repo-'));
     repo = await createTestRepo();
     bare = await createTestRepo();
-    app = createServer({
-      version: 'test',
-      logger: pino({ level: 'silent' }),
-      checkHealth: async () => ({ ok: true }),
-      agents: {
-        db: harness.db,
-        clock: systemClock,
-        agentToken: token,
-        leaseMs: 3000,
-        tickMs: 200,
-        mirrorCacheDir: join(dir, 'server-mirrors'),
-      },
+    platform = await startTestPlatform(harness.db, {
+      mirrorCacheDir: join(dir, 'server-mirrors'),
+      agent: { name: 'repo-agent', labels: [], capacity: 1, workDir: join(dir, 'agent') },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    agent = runAgent({ serverUrl: url, token, name: 'repo-agent', labels: [], capacity: 1, workDir: join(dir, 'agent'), signal: stop.signal });
+    url = platform.url;
   });
   afterAll(async () => {
-    stop.abort();
-    await agent;
-    await app?.close();
+    await platform?.stop();
     await repo?.remove();
     await bare?.remove();
     await rm(dir, { recursive: true, force: true });

@@ -1,63 +1,24 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { runAgent } from '../../agent/index.js';
-import { createServer } from '../../api/create-server.js';
-import { systemClock } from '../../clock/clock.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCliInProcess as cli } from '../../api/test-support/run-cli-in-process.js';
+import { startTestPlatform, type TestPlatform } from '../../api/test-support/start-test-platform.js';
 import { describePglite } from '../../test-support/test-store.js';
 import { createApiClient } from '../api-client.js';
-import { main } from '../main.js';
-
-const token = 'test-agent-token-0123456789';
-
-/** Runs the CLI in this process, capturing what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'slipway', ...args]);
-    return { code, out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 describePglite('client verbs: trigger, runs, logs', (harness) => {
-  let app: FastifyInstance;
+  let platform: TestPlatform | undefined;
   let url: string;
   let dir: string;
-  const stop = new AbortController();
-  let agent: Promise<void>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'slipway-verbs-'));
-    app = createServer({
-      version: 'test',
-      logger: pino({ level: 'silent' }),
-      checkHealth: async () => ({ ok: true }),
-      agents: { db: harness.db, clock: systemClock, agentToken: token, leaseMs: 3000, tickMs: 200 },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    agent = runAgent({ serverUrl: url, token, name: 'local', labels: [], capacity: 2, workDir: join(dir, 'agent'), signal: stop.signal });
+    platform = await startTestPlatform(harness.db, { agent: { name: 'local', labels: [], capacity: 2, workDir: join(dir, 'agent') } });
+    url = platform.url;
   });
   afterAll(async () => {
-    stop.abort();
-    await agent;
-    await app?.close();
+    await platform?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { runAgent } from '../../agent/index.js';
+import { systemClock } from '../../clock/clock.js';
+import type { SecretCrypto } from '../../secrets/index.js';
+import type { Db } from '../../store/db.js';
+import { createServer } from '../create-server.js';
+import type { WebhookSecrets } from '../webhook-routes.js';
+
+/** The agent token the test platform's server expects unless told otherwise. */
+export const testAgentToken = 'test-agent-token-0123456789';
+
+export interface TestAgentOptions {
+  name: string;
+  labels?: readonly string[];
+  capacity: number;
+  workDir: string;
+}
+
+export interface TestPlatformOptions {
+  agentToken?: string;
+  /** Default 3000 ms. */
+  leaseMs?: number;
+  /** Default 200 ms. */
+  tickMs?: number;
+  mirrorCacheDir?: string;
+  secretCrypto?: SecretCrypto;
+  webhooks?: WebhookSecrets;
+  /** An in-process agent started once the server listens, stopped by `stop()`. */
+  agent?: TestAgentOptions;
+}
+
+export interface TestPlatform {
+  app: FastifyInstance;
+  url: string;
+  /** Stops the agent (if any) and closes the server. */
+  stop(): Promise<void>;
+}
+
+export interface TestAgent {
+  /** Aborts the agent and waits for it to end. */
+  stop(): Promise<void>;
+}
+
+/** Starts an in-process agent against `url`. */
+export function startTestAgent(url: string, options: TestAgentOptions & { token?: string }): TestAgent {
+  const abort = new AbortController();
+  const running = runAgent({
+    serverUrl: url,
+    token: options.token ?? testAgentToken,
+    name: options.name,
+    labels: options.labels ?? [],
+    capacity: options.capacity,
+    workDir: options.workDir,
+    signal: abort.signal,
+  });
+  return {
+    stop: async () => {
+      abort.abort();
+      await running;
+    },
+  };
+}
+
+/** A Fastify server with the agent routes on 127.0.0.1 and a free port, with optionally an in-process agent. */
+export async function startTestPlatform(db: Db, options: TestPlatformOptions = {}): Promise<TestPlatform> {
+  const agentToken = options.agentToken ?? testAgentToken;
+  const app = createServer({
+    version: 'test',
+    logger: pino({ level: 'silent' }),
+    checkHealth: async () => ({ ok: true }),
+    agents: {
+      db,
+      clock: systemClock,
+      agentToken,
+      leaseMs: options.leaseMs ?? 3000,
+      tickMs: options.tickMs ?? 200,
+      ...(options.mirrorCacheDir === undefined ? {} : { mirrorCacheDir: options.mirrorCacheDir }),
+      ...(options.secretCrypto === undefined ? {} : { secretCrypto: options.secretCrypto }),
+    },
+    ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
+  });
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const agent = options.agent ? startTestAgent(url, { ...options.agent, token: agentToken }) : undefined;
+  return {
+    app,
+    url,
+    stop: async () => {
+      await agent?.stop();
+      await app.close();
+    },
+  };
+}
