@@ -5,18 +5,11 @@
 // Run after `npm run build`: node bench/dispatch-latency.mjs [--runs 100] [--warmup 5] [--no-record]
 // Store: PGlite in a temp dir; with DATABASE_URL, PostgreSQL in a fresh schema, dropped afterwards.
 // Prints one JSON line and appends a dated line to bench/RESULTS.md. Target: p99 < 25 ms.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { runAgent } from '../dist/agent/index.js';
-import { createServer } from '../dist/api/create-server.js';
-import { systemClock } from '../dist/clock/clock.js';
-import { detectSandbox } from '../dist/runner/index.js';
-import { connectPostgres, openStore } from '../dist/store/index.js';
+import { startBenchPlatform } from './lib/bench-platform.mjs';
 import { appendResultLine } from './lib/results-file.mjs';
 
 const { values } = parseArgs({
@@ -30,9 +23,6 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs);
 const WARMUP = Number(values.warmup);
 const TARGET_P99_MS = 25;
-const token = `bench-agent-token-${randomBytes(8).toString('hex')}`;
-const databaseUrl = process.env.DATABASE_URL;
-const schema = databaseUrl ? `bench_dispatch_${randomBytes(4).toString('hex')}` : undefined;
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 const round = (ms) => Math.round(ms * 100) / 100;
@@ -71,39 +61,14 @@ async function oneRun(url) {
   return { total: Number(BigInt(match[1]) - before) / 1e6, post: Number(answered - before) / 1e6 };
 }
 
-const workDir = await mkdtemp(join(tmpdir(), 'slipway-bench-dispatch-'));
 const load = { before: loadavg().map(round) };
-let store;
-let app;
-const stop = new AbortController();
-let agent;
+let platform;
 const notices = [];
 let result;
 let failed = false;
 try {
-  store = await openStore(databaseUrl ? { databaseUrl, schema } : { dataDir: join(workDir, 'db') });
-  app = createServer({
-    version: 'bench',
-    logger: pino({ level: 'silent' }),
-    checkHealth: async () => ({ ok: true }),
-    agents: { db: store.db, clock: systemClock, agentToken: token },
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${app.server.address().port}`;
-  const agentEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-  // The same probe runAgent makes, to record which sandbox the steps ran in.
-  const sandbox = (await detectSandbox({ searchPath: agentEnv.PATH, probeDir: workDir })).sandbox.kind;
-  agent = runAgent({
-    serverUrl: url,
-    token,
-    name: 'bench',
-    labels: [],
-    capacity: 1,
-    workDir: join(workDir, 'agent'),
-    env: agentEnv,
-    signal: stop.signal,
-    onNotice: (message) => notices.push(message),
-  });
+  platform = await startBenchPlatform({ name: 'dispatch', onNotice: (message) => notices.push(message) });
+  const { url, sandbox } = platform;
 
   for (let i = 0; i < WARMUP; i++) await oneRun(url);
   const samples = [];
@@ -126,7 +91,7 @@ try {
     postP99Ms: round(quantile(posts, 0.99)),
     target: `p99<${TARGET_P99_MS}ms`,
     met: p99 < TARGET_P99_MS,
-    store: store.db.kind,
+    store: platform.storeKind,
     sandbox,
     loadavg: load,
     node: process.version,
@@ -136,18 +101,7 @@ try {
   failed = true;
   console.error(error);
 } finally {
-  stop.abort();
-  await agent?.catch(() => {});
-  await app?.close();
-  if (databaseUrl && store) {
-    await store.close();
-    const admin = await connectPostgres({ databaseUrl, maxConnections: 1 });
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.close();
-  } else {
-    await store?.close();
-  }
-  await rm(workDir, { recursive: true, force: true });
+  await platform?.stop();
 }
 
 if (failed || !result) process.exit(1);

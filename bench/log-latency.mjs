@@ -9,18 +9,13 @@
 // Run after `npm run build`: node bench/log-latency.mjs [--lines 300] [--mb 20] [--no-record]
 // Store: PGlite in a temp dir; with DATABASE_URL, PostgreSQL in a fresh schema, dropped afterwards.
 // Prints one JSON line and appends a dated line to bench/RESULTS.md.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { readSseEvents, runAgent } from '../dist/agent/index.js';
-import { createServer } from '../dist/api/create-server.js';
-import { systemClock } from '../dist/clock/clock.js';
-import { detectSandbox } from '../dist/runner/index.js';
-import { connectPostgres, openStore } from '../dist/store/index.js';
+import { readSseEvents } from '../dist/agent/index.js';
+import { startBenchPlatform } from './lib/bench-platform.mjs';
 import { appendResultLine } from './lib/results-file.mjs';
 
 const { values } = parseArgs({
@@ -35,9 +30,6 @@ const LINES = Number(values.lines);
 const RANDOM_BYTES = Math.round(Number(values.mb) * 1e6);
 const TARGET_P99_MS = 50;
 const TARGET_MB_PER_S = 20;
-const token = `bench-agent-token-${randomBytes(8).toString('hex')}`;
-const databaseUrl = process.env.DATABASE_URL;
-const schema = databaseUrl ? `bench_logs_${randomBytes(4).toString('hex')}` : undefined;
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 const round = (ms) => Math.round(ms * 100) / 100;
@@ -178,27 +170,13 @@ async function throughputPass(url) {
   };
 }
 
-const workDir = await mkdtemp(join(tmpdir(), 'slipway-bench-logs-'));
 const load = { before: loadavg().map(round) };
-let store;
-let app;
-const stop = new AbortController();
-let agent;
+let platform;
 let result;
 let failed = false;
 try {
-  store = await openStore(databaseUrl ? { databaseUrl, schema } : { dataDir: join(workDir, 'db') });
-  app = createServer({
-    version: 'bench',
-    logger: pino({ level: 'silent' }),
-    checkHealth: async () => ({ ok: true }),
-    agents: { db: store.db, clock: systemClock, agentToken: token },
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${app.server.address().port}`;
-  const agentEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-  const sandbox = (await detectSandbox({ searchPath: agentEnv.PATH, probeDir: workDir })).sandbox.kind;
-  agent = runAgent({ serverUrl: url, token, name: 'bench', labels: [], capacity: 1, workDir: join(workDir, 'agent'), env: agentEnv, signal: stop.signal });
+  platform = await startBenchPlatform({ name: 'logs' });
+  const { url, sandbox } = platform;
 
   const latency = await latencyPass(url);
   const throughput = await throughputPass(url);
@@ -221,7 +199,7 @@ try {
       latency.lost === 0 &&
       latency.duplicated === 0 &&
       throughput.mbPerSec >= TARGET_MB_PER_S,
-    store: store.db.kind,
+    store: platform.storeKind,
     sandbox,
     loadavg: load,
     node: process.version,
@@ -232,16 +210,7 @@ try {
   failed = true;
   console.error(error);
 } finally {
-  stop.abort();
-  await agent?.catch(() => {});
-  await app?.close();
-  await store?.close();
-  if (databaseUrl && store) {
-    const admin = await connectPostgres({ databaseUrl, maxConnections: 1 });
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.close();
-  }
-  await rm(workDir, { recursive: true, force: true });
+  await platform?.stop();
 }
 
 if (result) {

@@ -1,0 +1,65 @@
+// A server with the run/agent routes and one in-process agent, for benches that measure the
+// path from a run request to an agent and back. Store: PGlite in a temp dir; with DATABASE_URL,
+// PostgreSQL in a fresh schema, dropped by stop().
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { runAgent } from '../../dist/agent/index.js';
+import { createServer } from '../../dist/api/create-server.js';
+import { systemClock } from '../../dist/clock/clock.js';
+import { detectSandbox } from '../../dist/runner/index.js';
+import { connectPostgres, openStore } from '../../dist/store/index.js';
+
+export async function startBenchPlatform({ name, onNotice }) {
+  const token = `bench-agent-token-${randomBytes(8).toString('hex')}`;
+  const databaseUrl = process.env.DATABASE_URL;
+  const schema = databaseUrl ? `bench_${name}_${randomBytes(4).toString('hex')}` : undefined;
+  const workDir = await mkdtemp(join(tmpdir(), `slipway-bench-${name}-`));
+  const abort = new AbortController();
+  let store;
+  let app;
+  let agent;
+  const stop = async () => {
+    abort.abort();
+    await agent?.catch(() => {});
+    await app?.close();
+    await store?.close();
+    if (schema && store) {
+      const admin = await connectPostgres({ databaseUrl, maxConnections: 1 });
+      await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.close();
+    }
+    await rm(workDir, { recursive: true, force: true });
+  };
+  try {
+    store = await openStore(databaseUrl ? { databaseUrl, schema } : { dataDir: join(workDir, 'db') });
+    app = createServer({
+      version: 'bench',
+      logger: pino({ level: 'silent' }),
+      checkHealth: async () => ({ ok: true }),
+      agents: { db: store.db, clock: systemClock, agentToken: token },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${app.server.address().port}`;
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    // The same probe runAgent makes, to record which sandbox the steps ran in.
+    const sandbox = (await detectSandbox({ searchPath: env.PATH, probeDir: workDir })).sandbox.kind;
+    agent = runAgent({
+      serverUrl: url,
+      token,
+      name: 'bench',
+      labels: [],
+      capacity: 1,
+      workDir: join(workDir, 'agent'),
+      env,
+      signal: abort.signal,
+      ...(onNotice ? { onNotice } : {}),
+    });
+    return { url, storeKind: store.db.kind, sandbox, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
