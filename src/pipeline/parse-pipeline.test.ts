@@ -3,22 +3,9 @@ import { describe, expect, test } from 'vitest';
 import { formatDiagnostic } from './format-diagnostic.js';
 import type { Diagnostic } from './model.js';
 import { parsePipeline } from './parse-pipeline.js';
+import { EXAMPLE_PIPELINE } from './test-support/example-pipeline.js';
 
-const EXAMPLE = `name: Build and Deploy
-trigger: { branches: [main, 'release/*'], paths: ['src/**'] }
-env: { NODE_ENV: test }
-stages:
-  - name: build
-    steps:
-      - { name: checkout, uses: git-checkout }
-      - { name: install, run: npm ci }
-      - { name: test, run: npm test, timeout: 10m, retry: 1 }
-  - name: deploy
-    needs: [build]
-    environment: production
-    steps:
-      - { name: deploy, run: ./deploy.sh }
-`;
+const EXAMPLE = EXAMPLE_PIPELINE;
 
 /** `line:col path: message` for each diagnostic, so a test states position and text together. */
 function diagnose(text: string): string[] {

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import type { Pipeline, Plan } from './model.js';
 import { parsePipeline } from './parse-pipeline.js';
 import { planPipeline } from './plan-pipeline.js';
+import { EXAMPLE_PIPELINE } from './test-support/example-pipeline.js';
 
 function parse(text: string): Pipeline {
   const result = parsePipeline(text, 'p.yml');
@@ -14,21 +15,7 @@ function plan(text: string): Plan {
   return planPipeline(parse(text));
 }
 
-const EXAMPLE = `name: Build and Deploy
-trigger: { branches: [main, 'release/*'], paths: ['src/**'] }
-env: { NODE_ENV: test }
-stages:
-  - name: build
-    steps:
-      - { name: checkout, uses: git-checkout }
-      - { name: install, run: npm ci }
-      - { name: test, run: npm test, timeout: 10m, retry: 1 }
-  - name: deploy
-    needs: [build]
-    environment: production
-    steps:
-      - { name: deploy, run: ./deploy.sh }
-`;
+const EXAMPLE = EXAMPLE_PIPELINE;
 
 describe('planPipeline', () => {
   test('the example plans to two jobs, deploy after build, env and network resolved', () => {
