@@ -1,19 +1,12 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { ensureIgnoredDir } from '../ensure-ignored-dir.js';
 import type { CommandResult } from '../main.js';
 import { servePlatform } from '../serve-platform.js';
-import { parsePort } from './parse-number.js';
-
-interface ServerOptions {
-  port?: number;
-  host?: string;
-  dataDir?: string;
-}
+import { addServeOptions, loadServeConfig, type ServeOptions } from './serve-options.js';
 
 export function registerServerCommand(program: Command, result: CommandResult): void {
-  program
+  const command = program
     .command('server')
     .summary('start the control plane only; build agents connect to it (`slipway agent`)')
     .description(
@@ -26,24 +19,17 @@ export function registerServerCommand(program: Command, result: CommandResult): 
       '\nExamples:\n' +
         '  SLIPWAY_AGENT_TOKEN=$(openssl rand -hex 32) DATABASE_URL=postgres://db/slipway slipway server --host 0.0.0.0\n' +
         '  slipway agent --server http://ci.example:8080 --token "$SLIPWAY_AGENT_TOKEN"   # on each build machine\n',
-    )
-    .option('--port <port>', 'HTTP port, 0 for any free port (env SLIPWAY_PORT, default 8080)', parsePort)
-    .option('--host <host>', 'interface to bind (env SLIPWAY_HOST, default 127.0.0.1)')
-    .option('--data-dir <dir>', 'embedded store and local state (env SLIPWAY_DATA_DIR, default .slipway)')
-    .action(async (options: ServerOptions) => {
-      const config = loadConfig(process.env, {
-        ...(options.port !== undefined ? { port: options.port } : {}),
-        ...(options.host !== undefined ? { host: options.host } : {}),
-        ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-      });
-      if (!config.agentToken) {
-        throw new AppError(
-          ErrorCode.invalidArgument,
-          'slipway server needs SLIPWAY_AGENT_TOKEN (at least 16 characters), the secret agents present — e.g. export SLIPWAY_AGENT_TOKEN=$(openssl rand -hex 32)',
-        );
-      }
-      await ensureIgnoredDir(config.dataDir);
-      await servePlatform(config);
-      result.exitCode = 0;
-    });
+    );
+  addServeOptions(command).action(async (options: ServeOptions) => {
+    const config = loadServeConfig(options);
+    if (!config.agentToken) {
+      throw new AppError(
+        ErrorCode.invalidArgument,
+        'slipway server needs SLIPWAY_AGENT_TOKEN (at least 16 characters), the secret agents present — e.g. export SLIPWAY_AGENT_TOKEN=$(openssl rand -hex 32)',
+      );
+    }
+    await ensureIgnoredDir(config.dataDir);
+    await servePlatform(config);
+    result.exitCode = 0;
+  });
 }

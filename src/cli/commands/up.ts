@@ -2,20 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { platform as osPlatform } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.js';
 import { ensureIgnoredDir } from '../ensure-ignored-dir.js';
 import { servePlatform } from '../serve-platform.js';
 import type { CommandResult } from '../main.js';
-import { parsePort } from './parse-number.js';
-
-interface UpOptions {
-  port?: number;
-  host?: string;
-  dataDir?: string;
-}
+import { addServeOptions, loadServeConfig, type ServeOptions } from './serve-options.js';
 
 export function registerUpCommand(program: Command, result: CommandResult): void {
-  program
+  const command = program
     .command('up')
     .summary('start the whole platform on this machine (what `npm start` runs)')
     .description(
@@ -26,24 +19,17 @@ export function registerUpCommand(program: Command, result: CommandResult): void
         'SLIPWAY_LOCAL_AGENTS_MAX (the CPU count) of them, one per SLIPWAY_JOBS_PER_AGENT (1) queued or running jobs, ' +
         'an idle one stopped after SLIPWAY_AGENT_IDLE_GRACE_SECONDS (60). Ctrl-C stops it cleanly.',
     )
-    .addHelpText('after', '\nExamples:\n  slipway up\n  DATABASE_URL=postgres://localhost/slipway slipway up --port 9090\n')
-    .option('--port <port>', 'HTTP port, 0 for any free port (env SLIPWAY_PORT, default 8080)', parsePort)
-    .option('--host <host>', 'interface to bind (env SLIPWAY_HOST, default 127.0.0.1)')
-    .option('--data-dir <dir>', 'embedded store and local state (env SLIPWAY_DATA_DIR, default .slipway)')
-    .action(async (options: UpOptions) => {
-      const config = loadConfig(process.env, {
-        ...(options.port !== undefined ? { port: options.port } : {}),
-        ...(options.host !== undefined ? { host: options.host } : {}),
-        ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-      });
-      // Unset, only the local agent is expected to connect, so a per-process token is enough.
-      config.agentToken ??= randomBytes(32).toString('base64url');
-      await ensureIgnoredDir(config.dataDir);
-      await servePlatform(config, {
-        name: 'local',
-        labels: ['local', osPlatform()],
-        workDir: join(config.dataDir, 'agent'),
-      });
-      result.exitCode = 0;
+    .addHelpText('after', '\nExamples:\n  slipway up\n  DATABASE_URL=postgres://localhost/slipway slipway up --port 9090\n');
+  addServeOptions(command).action(async (options: ServeOptions) => {
+    const config = loadServeConfig(options);
+    // Unset, only the local agent is expected to connect, so a per-process token is enough.
+    config.agentToken ??= randomBytes(32).toString('base64url');
+    await ensureIgnoredDir(config.dataDir);
+    await servePlatform(config, {
+      name: 'local',
+      labels: ['local', osPlatform()],
+      workDir: join(config.dataDir, 'agent'),
     });
+    result.exitCode = 0;
+  });
 }
