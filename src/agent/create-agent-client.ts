@@ -13,6 +13,40 @@ export interface AgentClient {
   heartbeat(jobId: number, fencingToken: number): Promise<Answer>;
   appendLog(jobId: number, fencingToken: number, offset: number, data: Uint8Array): Promise<Answer<{ length?: number; error?: { details?: { length?: number } } }>>;
   reportResult(jobId: number, fencingToken: number, result: JobAttemptResult): Promise<Answer>;
+  /** Streams a tar archive up as the job's artifact `name`. */
+  uploadArtifact(
+    jobId: number,
+    fencingToken: number,
+    name: string,
+    archive: AsyncIterable<Uint8Array>,
+    meta: { files: number; expireInMs?: number },
+  ): Promise<Answer<{ artifact?: { digest: string; size: number }; error?: { message?: string } }>>;
+  /** The unexpired artifacts of the jobs this job needs. */
+  listNeededArtifacts(jobId: number, fencingToken: number): Promise<Answer<{ artifacts?: NeededArtifact[]; error?: { message?: string } }>>;
+  /** A blob's bytes; the caller reads response.body. */
+  downloadBlob(digest: string): Promise<Response>;
+  lookupCache(jobId: number, fencingToken: number, key: string, restoreKeys: readonly string[]): Promise<Answer<CacheLookupAnswer>>;
+  saveCache(
+    jobId: number,
+    fencingToken: number,
+    key: string,
+    archive: AsyncIterable<Uint8Array>,
+  ): Promise<Answer<{ saved?: boolean; reason?: string; error?: { message?: string } }>>;
+}
+
+export interface NeededArtifact {
+  name: string;
+  jobKey: string;
+  digest: string;
+  size: number;
+  fileCount: number;
+}
+
+export interface CacheLookupAnswer {
+  hit?: 'exact' | 'prefix' | null;
+  entry?: { key: string; scope: string; digest: string; size: number };
+  explanation?: string[];
+  error?: { message?: string };
 }
 
 /** HTTP calls to the control plane, each carrying the agent token. Network errors are thrown. */
@@ -26,6 +60,20 @@ export function createAgentClient(serverUrl: string, token: string): AgentClient
       body: JSON.stringify(payload),
       ...(signal ? { signal } : {}),
     });
+    return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
+  };
+  const putArchive = async <T>(path: string, archive: AsyncIterable<Uint8Array>): Promise<Answer<T>> => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'PUT',
+      headers: { authorization, 'content-type': 'application/x-tar' },
+      // undici streams an async iterable body; `duplex` is required for a streamed request body.
+      body: archive as unknown as RequestInit['body'],
+      duplex: 'half',
+    } as RequestInit);
+    return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
+  };
+  const getJson = async <T>(path: string): Promise<Answer<T>> => {
+    const response = await fetch(`${base}${path}`, { headers: { authorization } });
     return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
   };
   return {
@@ -45,5 +93,16 @@ export function createAgentClient(serverUrl: string, token: string): AgentClient
       return { status: response.status, body: (await response.json().catch(() => ({}))) as { length?: number } };
     },
     reportResult: (jobId, fencingToken, result) => postJson(`/api/v1/jobs/${jobId}/result`, { fencingToken, result }),
+    uploadArtifact: (jobId, fencingToken, name, archive, meta) => {
+      const query = new URLSearchParams({ fencingToken: String(fencingToken), files: String(meta.files) });
+      if (meta.expireInMs !== undefined) query.set('expireInMs', String(meta.expireInMs));
+      return putArchive(`/api/v1/jobs/${jobId}/artifacts/${encodeURIComponent(name)}?${query}`, archive);
+    },
+    listNeededArtifacts: (jobId, fencingToken) => getJson(`/api/v1/jobs/${jobId}/artifacts?fencingToken=${fencingToken}`),
+    downloadBlob: (digest) => fetch(`${base}/api/v1/blobs/${encodeURIComponent(digest)}`, { headers: { authorization } }),
+    lookupCache: (jobId, fencingToken, key, restoreKeys) =>
+      postJson(`/api/v1/jobs/${jobId}/caches/lookup`, { fencingToken, key, restoreKeys }),
+    saveCache: (jobId, fencingToken, key, archive) =>
+      putArchive(`/api/v1/jobs/${jobId}/caches?${new URLSearchParams({ fencingToken: String(fencingToken), key })}`, archive),
   };
 }

@@ -7,6 +7,7 @@ import { createFailure, type Failure } from '../runner/failure.js';
 import { executeJob, type JobResult, type Sandbox } from '../runner/index.js';
 import type { JobAttemptResult } from '../scheduler/index.js';
 import type { AgentClient } from './create-agent-client.js';
+import { createJobFiles } from './create-job-files.js';
 import { type ChunkOutcome, createLogUploader } from './create-log-uploader.js';
 
 export interface RunAssignedJobOptions {
@@ -92,6 +93,7 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
   let result: JobAttemptResult;
   try {
     workspaceDir = await mkdtemp(join(options.workDir, `job-${jobId}-`));
+    const files = createJobFiles({ client, assignment, workspaceDir, log: (line) => write(`${line}\n`) });
     const executed = await executeJob(assignment.job, {
       workspaceDir,
       sandbox: options.sandbox,
@@ -102,12 +104,24 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
       ...(assignment.repoUrl && assignment.commitSha
         ? { source: { kind: 'remote', repoUrl: assignment.repoUrl, commitSha: assignment.commitSha, mirrorCacheDir: options.mirrorCacheDir } }
         : {}),
+      beforeWork: async () => {
+        const failure = await files.prepare();
+        if (failure) write(`Slipway: ${failure.message}\n`);
+        return failure;
+      },
       onEvent: (event) => {
         if (event.type === 'output') write(event.text);
         else if (event.type === 'step-started') write(`▶ ${event.step}\n`);
       },
     });
     result = toAttemptResult(executed);
+    if (result.status === 'succeeded') {
+      const failure = await files.keep();
+      if (failure) {
+        write(`Slipway: ${failure.message}\n`);
+        result = { ...result, status: 'failed', failure };
+      }
+    }
   } catch (error) {
     // executeJob reports failures as data; an exception here is the agent's own fault.
     const failure = createFailure('infra', `the agent failed to run the job: ${error instanceof Error ? error.message : String(error)}`);

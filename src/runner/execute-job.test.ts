@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock/clock.js';
 import type { PlannedJob } from '../pipeline/model.js';
 import { type ExecutorEvent, executeJob } from './execute-job.js';
+import { createFailure } from './failure.js';
 import { createNoSandbox } from './sandbox/none.js';
 import { createTempDirs, isProcessAlive, makeJob, pollUntil } from './test-support/fixtures.js';
 
@@ -183,5 +184,31 @@ describe('executeJob', () => {
     expect(outputs).toHaveLength(3);
     expect(events.at(0)?.type).toBe('step-started');
     expect(events.at(-1)?.type).toBe('step-finished');
+  });
+});
+
+describe('executeJob beforeWork', () => {
+  it('runs once, after leading checkout steps and before the first other step; its failure skips the rest', async () => {
+    const workspaceDir = await temp.make();
+    const calls: string[] = [];
+    const job = makeJob('prep', [{ run: 'echo work > done' }, { run: 'true' }]);
+    const run = (failure?: ReturnType<typeof createFailure>) =>
+      executeJob(job, {
+        workspaceDir,
+        sandbox: createNoSandbox(),
+        env: { PATH: process.env['PATH'] },
+        clock: systemClock,
+        beforeWork: async () => {
+          calls.push(existsSync(path.join(workspaceDir, 'done')) ? 'after-work' : 'before-work');
+          return failure;
+        },
+      });
+    expect((await run()).status).toBe('succeeded');
+    expect(calls).toEqual(['before-work']);
+
+    const failed = await run(createFailure('infra', 'no artifacts'));
+    expect(failed.status).toBe('failed');
+    expect(failed.failure?.message).toBe('no artifacts');
+    expect(failed.steps.map((step) => step.status)).toEqual(['skipped', 'skipped']);
   });
 });

@@ -35,6 +35,12 @@ export interface ExecuteJobContext {
   sourceRepoDir?: string;
   /** Between SIGTERM and SIGKILL of a step's process group. Default 5000. */
   killGraceMs?: number;
+  /**
+   * Runs once, right before the first step that is not a `git-checkout` (so the sources are already
+   * there): an agent downloads the artifacts of needed jobs and restores caches here. A failure it
+   * returns fails the job and its remaining steps are skipped.
+   */
+  beforeWork?: () => Promise<Failure | undefined>;
 }
 
 const defaultKillGraceMs = 5000;
@@ -67,8 +73,14 @@ export async function executeJob(job: PlannedJob, ctx: ExecuteJobContext): Promi
   const steps: StepResult[] = [];
   let jobFailure: Failure | undefined;
   let canceled = false;
+  let workPrepared = ctx.beforeWork === undefined;
   try {
     for (const step of job.steps) {
+      if (!workPrepared && !jobFailure && !canceled && step.uses !== 'git-checkout') {
+        workPrepared = true;
+        jobFailure = await ctx.beforeWork?.();
+        if (jobAbort.signal.aborted && !jobTimedOut) canceled = true;
+      }
       if (jobFailure || canceled) {
         steps.push({ index: step.index, name: step.name, status: 'skipped', exitCode: null, durationMs: 0, attempts: 0 });
         continue;

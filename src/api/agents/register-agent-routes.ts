@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { BlobStore } from '../../blobs/index.js';
 import type { Clock } from '../../clock/clock.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { appendLogChunk, createLogHub, finishLog, type LogHub, maxLogChunkBytes } from '../../logs/index.js';
@@ -10,9 +11,11 @@ import { extendLease, registerAgent, reportJobResult } from '../../scheduler/ind
 import type { SecretCrypto } from '../../secrets/index.js';
 import { type Db, isTerminalJobStatus } from '../../store/index.js';
 import { checkAgentToken } from './check-agent-token.js';
+import { checkCurrentLease } from './check-current-lease.js';
 import { createDispatcher, type Dispatcher, defaultLeaseMs } from './create-dispatcher.js';
 import { openSseStream } from './open-sse-stream.js';
 import { parseBody } from './parse-body.js';
+import { registerBlobRoutes } from './register-blob-routes.js';
 import { registerRunRoutes } from './register-run-routes.js';
 
 export interface AgentRouteDeps {
@@ -32,6 +35,8 @@ export interface AgentRouteDeps {
    * Without it jobs get no secrets and the secret routes are not registered.
    */
   secretCrypto?: SecretCrypto;
+  /** Where artifacts and caches are kept; without it the artifact and cache routes are not registered. */
+  blobStore?: BlobStore;
 }
 
 export interface AgentRoutesContext {
@@ -207,17 +212,6 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
   });
 
   registerRunRoutes(app, ctx);
+  if (deps.blobStore) registerBlobRoutes(app, { db: deps.db, clock: deps.clock, blobStore: deps.blobStore, authenticate });
   return ctx;
-}
-
-async function checkCurrentLease(db: Db, jobId: number, fencingToken: number): Promise<void> {
-  const { rows } = await db.query<{ current: number; status: string }>(
-    'SELECT fencing_token AS current, status FROM jobs WHERE id = $1',
-    [jobId],
-  );
-  const job = rows[0];
-  if (!job) throw new AppError(ErrorCode.notFound, `no job ${jobId}`);
-  if (Number(job.current) !== fencingToken || job.status !== 'running') {
-    throw new AppError(ErrorCode.conflict, `job ${jobId} is no longer leased with fencing token ${fencingToken}: stop running it`);
-  }
 }

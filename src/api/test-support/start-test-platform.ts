@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { runAgent } from '../../agent/index.js';
+import type { BlobStore } from '../../blobs/index.js';
 import { systemClock } from '../../clock/clock.js';
 import type { SecretCrypto } from '../../secrets/index.js';
 import type { Db } from '../../store/db.js';
@@ -26,6 +27,8 @@ export interface TestPlatformOptions {
   mirrorCacheDir?: string;
   secretCrypto?: SecretCrypto;
   webhooks?: WebhookSecrets;
+  /** Serves the artifact and cache routes with this store. */
+  blobStore?: BlobStore;
   /** An in-process agent started once the server listens, stopped by `stop()`. */
   agent?: TestAgentOptions;
 }
@@ -77,6 +80,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
       tickMs: options.tickMs ?? 200,
       ...(options.mirrorCacheDir === undefined ? {} : { mirrorCacheDir: options.mirrorCacheDir }),
       ...(options.secretCrypto === undefined ? {} : { secretCrypto: options.secretCrypto }),
+      ...(options.blobStore === undefined ? {} : { blobStore: options.blobStore }),
     },
     ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
   });

@@ -4,7 +4,8 @@ import { type Clock, systemClock } from '../../clock/clock.js';
 import type { Db } from '../../store/db.js';
 import { unpackArchive } from '../archive/unpack-archive.js';
 import type { BlobStore } from '../blob-store.js';
-import { type Artifact, artifactColumns, checkArtifactName } from './artifact.js';
+import { type Artifact, checkArtifactName } from './artifact.js';
+import { listArtifacts } from './list-artifacts.js';
 
 export interface DownloadArtifactsInput {
   store: BlobStore;
@@ -30,12 +31,7 @@ export interface DownloadedArtifact {
  */
 export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<DownloadedArtifact[]> {
   const now = new Date((input.clock ?? systemClock).now());
-  const { rows } = await input.db.query<Artifact>(
-    `SELECT ${artifactColumns} FROM artifacts
-     WHERE run_id = $1 AND job_key = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > $3)
-     ORDER BY name, job_key`,
-    [input.runId, [...input.fromJobKeys], now],
-  );
+  const rows = await listArtifacts(input.db, { runId: input.runId, jobKeys: input.fromJobKeys, now });
   const byName = new Map<string, Artifact>();
   for (const artifact of rows) {
     const other = byName.get(artifact.name);

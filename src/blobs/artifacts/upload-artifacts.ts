@@ -4,7 +4,8 @@ import type { Db } from '../../store/db.js';
 import { matchFiles } from '../archive/match-files.js';
 import { packFiles } from '../archive/pack-files.js';
 import type { BlobStore } from '../blob-store.js';
-import { type Artifact, artifactColumns, checkArtifactName } from './artifact.js';
+import { type Artifact, checkArtifactName } from './artifact.js';
+import { recordArtifact } from './record-artifact.js';
 
 export interface UploadArtifactsInput {
   store: BlobStore;
@@ -37,21 +38,13 @@ export async function uploadArtifacts(input: UploadArtifactsInput): Promise<Arti
   }
   const blob = await input.store.put(packFiles(input.workspaceDir, files));
   const now = (input.clock ?? systemClock).now();
-  const expiresAt = input.expireInMs === undefined ? null : new Date(now + input.expireInMs);
-  const { rows } = await input.db
-    .query<Artifact>(
-      `INSERT INTO artifacts (run_id, job_key, name, digest, size, file_count, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (run_id, job_key, name) DO UPDATE SET digest = EXCLUDED.digest, size = EXCLUDED.size,
-         file_count = EXCLUDED.file_count, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
-       RETURNING ${artifactColumns}`,
-      [input.runId, input.jobKey, name, blob.digest, blob.size, files.length, new Date(now), expiresAt],
-    )
-    .catch((err: unknown) => {
-      if ((err as { code?: string }).code === '23503') {
-        throw new AppError(ErrorCode.notFound, `run ${input.runId} has no job ${JSON.stringify(input.jobKey)}`, { cause: err });
-      }
-      throw err;
-    });
-  return rows[0]!;
+  return recordArtifact(input.db, {
+    runId: input.runId,
+    jobKey: input.jobKey,
+    name,
+    blob,
+    fileCount: files.length,
+    createdAt: new Date(now),
+    expiresAt: input.expireInMs === undefined ? null : new Date(now + input.expireInMs),
+  });
 }

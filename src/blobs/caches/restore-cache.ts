@@ -2,7 +2,8 @@ import { type Clock, systemClock } from '../../clock/clock.js';
 import type { Db } from '../../store/db.js';
 import { unpackArchive } from '../archive/unpack-archive.js';
 import type { BlobStore } from '../blob-store.js';
-import { type CacheEntry, cacheEntryColumns, checkCacheKey, quote } from './cache-entry.js';
+import type { CacheEntry } from './cache-entry.js';
+import { findCache, touchCache } from './find-cache.js';
 
 export interface RestoreCacheInput {
   db: Db;
@@ -30,72 +31,20 @@ export interface RestoreCacheResult {
   explanation: string[];
 }
 
-type Lookup = { kind: 'exact' | 'prefix'; text: string };
-
-/**
- * Looks up, in the run's branch and then in the default branch (GitHub's order): the exact key, then
- * entries whose key starts with the key, then each restore key as a prefix, the newest entry first.
- * The first entry found is extracted into destDir. Other branches' entries are never visible, so a
- * pull request cannot poison another branch's cache.
- */
+/** findCache, then the entry found is extracted into destDir (the lookup order is findCache's). */
 export async function restoreCache(input: RestoreCacheInput): Promise<RestoreCacheResult> {
-  const key = checkCacheKey(input.key);
-  const restoreKeys = input.restoreKeys.map((k) => checkCacheKey(k, 'restore key'));
-  const lookups: Lookup[] = [
-    { kind: 'exact', text: key },
-    { kind: 'prefix', text: key },
-    ...restoreKeys.map((text): Lookup => ({ kind: 'prefix', text })),
-  ];
-  const scopes = [
-    { scope: input.branch, label: `branch ${input.branch}` },
-    ...(input.defaultBranch !== input.branch ? [{ scope: input.defaultBranch, label: `default branch ${input.defaultBranch}` }] : []),
-  ];
-  const explanation: string[] = [];
-  for (const { scope, label } of scopes) {
-    for (const lookup of lookups) {
-      const entry = await findEntry(input.db, input.projectId, scope, lookup);
-      const wanted = lookup.kind === 'exact' ? `cache ${quote(lookup.text)}` : `key with prefix ${quote(lookup.text)}`;
-      if (!entry) {
-        explanation.push(`no ${wanted} on ${label}`);
-        continue;
-      }
-      const stream = await input.store.get(entry.digest);
-      if (!stream) {
-        // Immutable entries would otherwise block every later save of this key.
-        await input.db.query('DELETE FROM caches WHERE id = $1', [entry.id]);
-        explanation.push(`${wanted} found ${quote(entry.key)} on ${label}, but its blob ${entry.digest} is gone; the entry was dropped`);
-        continue;
-      }
-      await unpackArchive(stream, input.destDir);
-      const now = new Date((input.clock ?? systemClock).now());
-      await input.db.query('UPDATE caches SET last_used_at = $2 WHERE id = $1', [entry.id, now]);
-      const how = lookup.kind === 'exact' ? 'exact key' : `prefix ${quote(lookup.text)}`;
-      explanation.push(`restored ${quote(entry.key)} from ${label} (${how})`);
-      return {
-        hit: lookup.kind === 'exact' ? 'exact' : 'prefix',
-        key: entry.key,
-        scope,
-        entry: { ...entry, lastUsedAt: now },
-        explanation,
-      };
-    }
-  }
-  return { hit: null, explanation };
-}
-
-async function findEntry(db: Db, projectId: number, scope: string, lookup: Lookup): Promise<CacheEntry | undefined> {
-  if (lookup.kind === 'exact') {
-    const { rows } = await db.query<CacheEntry>(
-      `SELECT ${cacheEntryColumns} FROM caches WHERE project_id = $1 AND scope = $2 AND key = $3`,
-      [projectId, scope, lookup.text],
-    );
-    return rows[0];
-  }
-  const { rows } = await db.query<CacheEntry>(
-    `SELECT ${cacheEntryColumns} FROM caches
-     WHERE project_id = $1 AND scope = $2 AND key LIKE $3 ESCAPE '\\'
-     ORDER BY created_at DESC, id DESC LIMIT 1`,
-    [projectId, scope, `${lookup.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
-  );
-  return rows[0];
+  const found = await findCache(input);
+  if (!found.entry) return { hit: null, explanation: found.explanation };
+  const stream = await input.store.get(found.entry.digest);
+  if (!stream) return { hit: null, explanation: [...found.explanation, `but its blob ${found.entry.digest} vanished while it was read`] };
+  await unpackArchive(stream, input.destDir);
+  const now = new Date((input.clock ?? systemClock).now());
+  await touchCache(input.db, found.entry.id, now);
+  return {
+    hit: found.hit,
+    key: found.entry.key,
+    scope: found.entry.scope,
+    entry: { ...found.entry, lastUsedAt: now },
+    explanation: found.explanation,
+  };
 }

@@ -3,7 +3,10 @@ import type { Db } from '../../store/db.js';
 import { matchFiles } from '../archive/match-files.js';
 import { packFiles } from '../archive/pack-files.js';
 import type { BlobStore } from '../blob-store.js';
-import { type CacheEntry, cacheEntryColumns, checkCacheKey, quote } from './cache-entry.js';
+import { checkCacheKey, quote } from './cache-entry.js';
+import { cacheExists, recordCacheEntry, type SaveCacheResult } from './record-cache-entry.js';
+
+export type { SaveCacheResult };
 
 export interface SaveCacheInput {
   db: Db;
@@ -19,8 +22,6 @@ export interface SaveCacheInput {
   clock?: Clock;
 }
 
-export type SaveCacheResult = { saved: true; entry: CacheEntry } | { saved: false; reason: string };
-
 /**
  * Saves the selected files under `key` on the branch's scope, unless that key already exists there:
  * entries are immutable, as in GitHub Actions, so a key must change (hashFiles) for new content to be
@@ -29,27 +30,12 @@ export type SaveCacheResult = { saved: true; entry: CacheEntry } | { saved: fals
 export async function saveCache(input: SaveCacheInput): Promise<SaveCacheResult> {
   const key = checkCacheKey(input.key);
   const where = `cache ${quote(key)} on branch ${input.branch}`;
-  const exists = await input.db.query('SELECT 1 FROM caches WHERE project_id = $1 AND scope = $2 AND key = $3', [
-    input.projectId,
-    input.branch,
-    key,
-  ]);
-  if (exists.rows.length > 0) return { saved: false, reason: `${where} already exists; entries are immutable — change the key to save new content` };
+  if (await cacheExists(input.db, input.projectId, input.branch, key)) return { saved: false, reason: `${where} already exists; entries are immutable — change the key to save new content` };
   const files = await matchFiles(input.workspaceDir, input.paths);
   if (files.length === 0) {
     return { saved: false, reason: `no files in the workspace match ${input.paths.map(quote).join(', ')}; nothing saved as ${where}` };
   }
   const blob = await input.store.put(packFiles(input.workspaceDir, files));
   const now = new Date((input.clock ?? systemClock).now());
-  const { rows } = await input.db.query<CacheEntry>(
-    `INSERT INTO caches (project_id, scope, key, digest, size, created_at, last_used_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6)
-     ON CONFLICT (project_id, scope, key) DO NOTHING
-     RETURNING ${cacheEntryColumns}`,
-    [input.projectId, input.branch, key, blob.digest, blob.size, now],
-  );
-  // A concurrent job saved the same key first; its entry stands. The blob just put may now be
-  // unreferenced: blobs are shared by digest, so only a reference-counting sweep may delete them.
-  if (!rows[0]) return { saved: false, reason: `${where} was saved by another job meanwhile; entries are immutable` };
-  return { saved: true, entry: rows[0] };
+  return recordCacheEntry(input.db, { projectId: input.projectId, branch: input.branch, key, blob, now });
 }
