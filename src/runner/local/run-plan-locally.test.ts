@@ -182,3 +182,18 @@ describe('runPlanLocally', () => {
     expect(summary.jobs[0]!.workspaceDir).toBe(path.join(repoDir, '.slipway/runs/r1/test-node=20'));
   });
 });
+
+describe('runPlanLocally artifacts', () => {
+  it("hands a job's artifacts to the jobs that need it, and only to them", async () => {
+    const { statuses, stdoutOf, events } = await run([
+      makeJob('build', [{ run: 'mkdir -p out && echo built > out/app.txt && echo scratch > tmp.txt' }], { artifacts: { paths: ['out'] } }),
+      makeJob('test', [{ run: 'cat out/app.txt; test ! -e tmp.txt' }], { needs: ['build'] }),
+      makeJob('other', [{ run: 'test ! -e out' }]),
+    ]);
+    expect(statuses).toEqual({ build: 'succeeded', test: 'succeeded', other: 'succeeded' });
+    expect(stdoutOf('test')).toBe('built\n');
+    const system = events.filter((e) => e.type === 'output' && e.stream === 'system').map((e) => (e.type === 'output' ? e.text : ''));
+    expect(system).toContain('artifacts: kept 1 file(s) as build\n');
+    expect(system).toContain('artifacts: downloaded build (1 file(s))\n');
+  });
+});

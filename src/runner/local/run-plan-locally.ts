@@ -12,6 +12,7 @@ import type { JobResult } from '../job-result.js';
 import { detectSandbox } from '../sandbox/detect-sandbox.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { createWorkspaceFactory, type WorkspaceFactory } from '../workspace/prepare-workspace.js';
+import { createLocalArtifacts, type LocalArtifacts } from './local-artifacts.js';
 import { decideReadyJobs } from './decide-ready-jobs.js';
 import { type JobOutcomeStatus, type JobSummary, type RunSummary, summarizeRunStatus } from './run-summary.js';
 
@@ -67,6 +68,7 @@ export async function runPlanLocally(plan: Plan, options: LocalRunOptions): Prom
   const runner: JobRunner = {
     repoDir,
     workspaces: createWorkspaceFactory({ repoDir, runDir }),
+    artifacts: createLocalArtifacts(runDir),
     sandbox,
     actions: options.actions ?? createBuiltInActions(),
     options,
@@ -116,6 +118,7 @@ export async function runPlanLocally(plan: Plan, options: LocalRunOptions): Prom
 interface JobRunner {
   repoDir: string;
   workspaces: WorkspaceFactory;
+  artifacts: LocalArtifacts;
   sandbox: Sandbox;
   actions: ActionRegistry;
   options: LocalRunOptions;
@@ -130,6 +133,8 @@ async function runJob(job: PlannedJob, runner: JobRunner): Promise<JobSummary> {
   let result: JobResult | undefined;
   let workspaceDir: string | undefined;
   let attempts = 0;
+  const log = (line: string) =>
+    runner.emit({ type: 'output', jobId: job.id, step: 'artifacts', stepIndex: -1, stream: 'system', text: `${line}\n` });
   while (attempts <= job.retry) {
     attempts += 1;
     try {
@@ -141,8 +146,10 @@ async function runJob(job: PlannedJob, runner: JobRunner): Promise<JobSummary> {
     }
     runner.emit({ type: 'job-started', jobId: job.id, attempt: attempts, workspaceDir });
     try {
+      const dir = workspaceDir;
       result = await executeJob(job, {
         workspaceDir,
+        beforeWork: () => runner.artifacts.restore(job, dir, log),
         sandbox: runner.sandbox,
         env: runner.options.env,
         clock: runner.clock,
@@ -156,6 +163,10 @@ async function runJob(job: PlannedJob, runner: JobRunner): Promise<JobSummary> {
       // executeJob reports failures as data; reaching here is a runner bug, not the user's.
       const message = `runner error in job '${job.id}': ${(error as Error).message}`;
       result = { status: 'failed', failure: createFailure('infra', message), durationMs: 0, steps: [] };
+    }
+    if (result.status === 'succeeded') {
+      const failure = await runner.artifacts.keep(job, workspaceDir, log);
+      if (failure) result = { ...result, status: 'failed', failure };
     }
     if (result.status !== 'failed' || runner.signal.aborted) break;
   }
