@@ -50,6 +50,7 @@ export {
   type StepReport,
   reportJobResult,
 } from './report-job-result.js';
+export { repairStalledRuns } from './repair-stalled-runs.js';
 export { type ReclaimedLeases, type RequeueExpiredLeasesOptions, requeueExpiredLeases } from './requeue-expired-leases.js';
 export type { RunningJobRef, ScheduledJob } from './scheduled-job.js';
 export type { SettledAttempt } from './settle-attempt.js';

@@ -2,9 +2,9 @@ import type { Clock } from '../clock/clock.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import type { Db, JobFailure, JobStatus, StepStatus } from '../store/index.js';
 import type { RetryOptions } from './decide-retry.js';
-import { lockRun } from './lock-run.js';
 import { type ScheduledJob, scheduledJobColumns } from './scheduled-job.js';
-import { followUpFinishedJob, type SettledAttempt, settleAttempt } from './settle-attempt.js';
+import { followUpCommittedJob } from './follow-up-committed-job.js';
+import { type SettledAttempt, settleAttempt } from './settle-attempt.js';
 
 /** One step's outcome; the runner's StepResult fits (`timed-out` is stored as failed). */
 export interface StepReport {
@@ -56,28 +56,30 @@ export async function reportJobResult(db: Db, clock: Clock, input: ReportJobResu
       exit_code: step.exitCode ?? null,
     })),
   );
+  if (result.status !== 'failed') {
+    // No retry to decide: the fencing check, the job's final status and its steps in one autocommitted
+    // statement that locks only the job's row. The run's follow-ups (dependants, completion) come after
+    // the commit, in their own transaction under the run's lock, and only when there is one to do: most
+    // jobs have no pending dependant and leave others running. Holding the run's lock from the job's
+    // update to the commit serialised every report of a wide run (8 agents on 100-job runs: 168 jobs/s).
+    const { rows } = await db.query<ScheduledJob>(
+      `WITH finished AS (
+         UPDATE jobs SET status = $3, failure = $4, finished_at = $5, lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = $1 AND fencing_token = $2 AND status = 'running'
+         RETURNING ${scheduledJobColumns}
+       ), written AS (
+         UPDATE steps SET status = s.status, exit_code = s.exit_code
+         FROM finished, jsonb_to_recordset($6::jsonb) AS s (idx integer, status text, exit_code integer)
+         WHERE steps.job_id = finished.id AND steps.idx = s.idx
+       )
+       SELECT * FROM finished`,
+      [input.jobId, input.fencingToken, result.status, result.failure ? JSON.stringify(result.failure) : null, now, steps],
+    );
+    const job = rows[0];
+    if (!job) return rejected(await whyRejected(db, input));
+    return { accepted: true as const, ...(await followUpCommittedJob(db, job, result.status, now)) };
+  }
   return db.transaction(async (tx) => {
-    if (result.status !== 'failed') {
-      // No retry to decide: the fencing check, the job's final status and its steps in one statement
-      // (5 round trips per report instead of 7; reports are half of the scheduler's load).
-      const { rows } = await tx.query<ScheduledJob>(
-        `WITH finished AS (
-           UPDATE jobs SET status = $3, failure = $4, finished_at = $5, lease_owner = NULL, lease_expires_at = NULL
-           WHERE id = $1 AND fencing_token = $2 AND status = 'running'
-           RETURNING ${scheduledJobColumns}
-         ), written AS (
-           UPDATE steps SET status = s.status, exit_code = s.exit_code
-           FROM finished, jsonb_to_recordset($6::jsonb) AS s (idx integer, status text, exit_code integer)
-           WHERE steps.job_id = finished.id AND steps.idx = s.idx
-         )
-         SELECT * FROM finished`,
-        [input.jobId, input.fencingToken, result.status, result.failure ? JSON.stringify(result.failure) : null, now, steps],
-      );
-      const job = rows[0];
-      if (!job) return rejected(await whyRejected(tx, input));
-      const run = (await lockRun(tx, job.runId))!;
-      return { accepted: true as const, ...(await followUpFinishedJob(tx, run, job, result.status, now)) };
-    }
     // The job's lock first, then (in settleAttempt) its run's: see there why this order.
     const job = (
       await tx.query<ScheduledJob>(`SELECT ${scheduledJobColumns} FROM jobs WHERE id = $1 FOR UPDATE`, [input.jobId])

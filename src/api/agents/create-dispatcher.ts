@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock/clock.js';
 import { finishLog, getLogHead } from '../../logs/index.js';
-import { claimJob, reportJobResult, requeueExpiredLeases } from '../../scheduler/index.js';
+import { claimJob, reportJobResult, repairStalledRuns, requeueExpiredLeases } from '../../scheduler/index.js';
 import { resolveSecretsForJob, type SecretCrypto } from '../../secrets/index.js';
 import { type Db, isTerminalJobStatus } from '../../store/index.js';
 import type { JobAssignment } from './job-assignment.js';
@@ -152,9 +152,18 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const tick = async (): Promise<void> => {
     try {
       // The old holder keeps its slot until it reports: its next heartbeat is refused and it stops.
-      await requeueExpiredLeases(options.db, options.clock);
+      // No backoff for a lost lease: waiting for it to expire already spaced the attempts by at least
+      // two thirds of a lease, and the job is claimable at this tick's wake() rather than a later tick
+      // (bench/requeue-after-agent-kill.mjs, lease 3 s: excess over the lease 1.0–1.8 s with the 1 s backoff).
+      await requeueExpiredLeases(options.db, options.clock, { retry: { backoffBaseMs: 0 } });
     } catch (error) {
       options.logger.debug({ err: error }, 'requeueing expired leases failed');
+    }
+    try {
+      // Reports follow up on a run after their commit; a server that died in between left it here.
+      await repairStalledRuns(options.db, options.clock);
+    } catch (error) {
+      options.logger.debug({ err: error }, 'repairing stalled runs failed');
     }
     wake();
   };
