@@ -52,6 +52,12 @@ const envSchema = z.object({
   SLIPWAY_S3_PREFIX: z.string().default(''),
   /** `true`: the bucket goes in the URL path, not the host name (most S3-compatible servers need it). */
   SLIPWAY_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /**
+   * Seconds an agent's hold on a running job lasts without a heartbeat (agents renew every third of it).
+   * Longer rides out longer agent or server outages; shorter requeues the jobs of a dead agent sooner.
+   * Servers sharing one DATABASE_URL should use the same value.
+   */
+  SLIPWAY_LEASE_SECONDS: z.coerce.number().positive().max(86_400).default(15),
   /** `slipway up`: local agents kept running even with no work (count, ≥ 0). */
   SLIPWAY_LOCAL_AGENTS_MIN: z.coerce.number().int().min(0).default(1),
   /** `slipway up`: local agents never exceeded (count, ≥ 1); default the CPU count (os.availableParallelism()), raised to MIN. */
@@ -95,6 +101,8 @@ export interface Config {
   githubWebhookSecret?: string;
   /** Compared with GitLab's X-Gitlab-Token. A secret: never log it. */
   gitlabWebhookToken?: string;
+  /** Milliseconds a job's lease lasts without a heartbeat; loadConfig always sets it, unset means 15 000. */
+  leaseMs?: number;
   /** Local agents of `slipway up`; loadConfig always sets it, unset means defaultLocalAgents(). */
   localAgents?: LocalAgentsConfig;
 }
@@ -127,6 +135,7 @@ export function loadConfig(
     logLevel: overrides.logLevel ?? e.SLIPWAY_LOG_LEVEL,
     blobs: overrides.blobs ?? resolveBlobStoreConfig(e, dataDir, cwd),
     localAgents: overrides.localAgents ?? resolveLocalAgents(e),
+    leaseMs: overrides.leaseMs ?? Math.round(e.SLIPWAY_LEASE_SECONDS * 1000),
   };
   const databaseUrl = overrides.databaseUrl ?? e.DATABASE_URL;
   if (databaseUrl) config.databaseUrl = databaseUrl;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { createServer } from '../api/create-server.js';
+import { createBlobStore } from '../blobs/index.js';
 import { systemClock } from '../clock/clock.js';
 import { type Config, defaultLocalAgents } from '../config/index.js';
 import { createSecretCrypto, loadMasterKey } from '../secrets/index.js';
@@ -57,7 +58,18 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
         return { ok: false, store: store.db.kind, error: error instanceof Error ? error.message : String(error) };
       }
     },
-    ...(config.agentToken ? { agents: { db: deferredDb, clock: systemClock, agentToken: config.agentToken, secretCrypto } } : {}),
+    ...(config.agentToken
+      ? {
+          agents: {
+            db: deferredDb,
+            clock: systemClock,
+            agentToken: config.agentToken,
+            secretCrypto,
+            blobStore: createBlobStore(config.blobs),
+            ...(config.leaseMs === undefined ? {} : { leaseMs: config.leaseMs }),
+          },
+        }
+      : {}),
     webhooks: {
       ...(config.githubWebhookSecret ? { githubSecret: config.githubWebhookSecret } : {}),
       ...(config.gitlabWebhookToken ? { gitlabToken: config.gitlabWebhookToken } : {}),

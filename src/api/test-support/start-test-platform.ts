@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { runAgent } from '../../agent/index.js';
-import type { BlobStore } from '../../blobs/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BlobStore, createFsBlobStore } from '../../blobs/index.js';
 import { systemClock } from '../../clock/clock.js';
 import type { SecretCrypto } from '../../secrets/index.js';
 import type { Db } from '../../store/db.js';
@@ -27,7 +30,7 @@ export interface TestPlatformOptions {
   mirrorCacheDir?: string;
   secretCrypto?: SecretCrypto;
   webhooks?: WebhookSecrets;
-  /** Serves the artifact and cache routes with this store. */
+  /** Serves the artifact and cache routes with this store; default a fs store in a temp dir, removed by stop(). */
   blobStore?: BlobStore;
   /** An in-process agent started once the server listens, stopped by `stop()`. */
   agent?: TestAgentOptions;
@@ -68,6 +71,8 @@ export function startTestAgent(url: string, options: TestAgentOptions & { token?
 /** A Fastify server with the agent routes on 127.0.0.1 and a free port, with optionally an in-process agent. */
 export async function startTestPlatform(db: Db, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const agentToken = options.agentToken ?? testAgentToken;
+  const blobDir = options.blobStore ? undefined : await mkdtemp(join(tmpdir(), 'slipway-test-blobs-'));
+  const blobStore = options.blobStore ?? createFsBlobStore({ root: blobDir! });
   const app = createServer({
     version: 'test',
     logger: pino({ level: 'silent' }),
@@ -80,7 +85,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
       tickMs: options.tickMs ?? 200,
       ...(options.mirrorCacheDir === undefined ? {} : { mirrorCacheDir: options.mirrorCacheDir }),
       ...(options.secretCrypto === undefined ? {} : { secretCrypto: options.secretCrypto }),
-      ...(options.blobStore === undefined ? {} : { blobStore: options.blobStore }),
+      blobStore,
     },
     ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
   });
@@ -88,6 +93,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await app.close();
+    if (blobDir) await rm(blobDir, { recursive: true, force: true });
     throw error;
   }
   const address = app.server.address();
@@ -99,6 +105,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
     stop: async () => {
       await agent?.stop();
       await app.close();
+      if (blobDir) await rm(blobDir, { recursive: true, force: true });
     },
   };
 }
