@@ -9,7 +9,7 @@ export interface Answer<T = Record<string, unknown>> {
 export interface AgentClient {
   register(input: { name: string; labels: readonly string[]; capacity: number }, signal?: AbortSignal): Promise<Answer<{ agentId?: string }>>;
   /** The held-open jobs stream; the caller reads response.body. */
-  openJobs(agentId: string, signal: AbortSignal): Promise<Response>;
+  openJobs(agentId: string, signal: AbortSignal, runningJobIds?: readonly number[]): Promise<Response>;
   heartbeat(jobId: number, fencingToken: number): Promise<Answer>;
   appendLog(jobId: number, fencingToken: number, offset: number, data: Uint8Array): Promise<Answer<{ length?: number; error?: { details?: { length?: number } } }>>;
   reportResult(jobId: number, fencingToken: number, result: JobAttemptResult): Promise<Answer>;
@@ -78,8 +78,8 @@ export function createAgentClient(serverUrl: string, token: string): AgentClient
   };
   return {
     register: (input, signal) => postJson('/api/v1/agents/register', input, signal),
-    openJobs: (agentId, signal) =>
-      fetch(`${base}/api/v1/agents/${encodeURIComponent(agentId)}/jobs`, {
+    openJobs: (agentId, signal, runningJobIds = []) =>
+      fetch(`${base}/api/v1/agents/${encodeURIComponent(agentId)}/jobs?running=${runningJobIds.join(',')}`, {
         headers: { authorization, accept: 'text/event-stream' },
         signal,
       }),

@@ -88,7 +88,8 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
         agentId = answer.body.agentId;
         notice(`registered as ${agentId}`);
       }
-      const response = await client.openJobs(agentId, options.signal);
+      // The jobs it still runs: the server requeues any other job leased to it (a claim it never got).
+      const response = await client.openJobs(agentId, options.signal, [...cancels.keys()]);
       if (response.status === 404) {
         agentId = undefined;
         await response.body?.cancel();

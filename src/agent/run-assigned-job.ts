@@ -128,7 +128,6 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
     write(`Slipway: ${failure.message}\n`);
     result = { status: 'failed', failure };
   } finally {
-    clearInterval(heartbeat);
     options.signal.removeEventListener('abort', onShutdown);
     options.cancelSignal?.removeEventListener('abort', onShutdown);
     if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true }).catch(() => {});
@@ -144,14 +143,20 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
 
   const deadline = Date.now() + (options.reportDeadlineMs ?? 30_000);
   const giveUp = setTimeout(() => uploader.stop(), Math.max(0, deadline - Date.now()));
-  await uploader.drain();
-  clearTimeout(giveUp);
-  if (stale) {
-    // The result would be refused; posting it still frees this agent's slot on the server.
-    await client.reportResult(jobId, fencingToken, result).catch(() => {});
-    return;
+  try {
+    await uploader.drain();
+    clearTimeout(giveUp);
+    if (stale) {
+      // The result would be refused; posting it still frees this agent's slot on the server.
+      await client.reportResult(jobId, fencingToken, result).catch(() => {});
+      return;
+    }
+    await reportWithRetries(options.client, jobId, fencingToken, result, deadline);
+  } finally {
+    // Heartbeats go on until the result is in: a server that is down for a while would otherwise let
+    // the lease of a finished job expire and run it again.
+    clearInterval(heartbeat);
   }
-  await reportWithRetries(options.client, jobId, fencingToken, result, deadline);
 }
 
 async function reportWithRetries(client: AgentClient, jobId: number, fencingToken: number, result: JobAttemptResult, deadlineMs: number): Promise<void> {

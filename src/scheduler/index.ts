@@ -51,6 +51,7 @@ export {
   reportJobResult,
 } from './report-job-result.js';
 export { repairStalledRuns } from './repair-stalled-runs.js';
+export { type ReleaseUndeliveredJobsInput, releaseUndeliveredJobs } from './release-undelivered-jobs.js';
 export { type ReclaimedLeases, type RequeueExpiredLeasesOptions, requeueExpiredLeases } from './requeue-expired-leases.js';
 export type { RunningJobRef, ScheduledJob } from './scheduled-job.js';
 export type { SettledAttempt } from './settle-attempt.js';

@@ -14,6 +14,8 @@ export interface ConnectedAgent {
   send(assignment: JobAssignment): boolean;
   /** Tells the agent to stop running the job (its run was canceled); false when the stream is gone. */
   cancel?(jobId: number): boolean;
+  /** Jobs the agent says it is running: they hold its slots (a restarted server knows of none). */
+  runningJobIds?: readonly number[];
 }
 
 export interface Dispatcher {
@@ -37,7 +39,7 @@ export interface DispatcherOptions {
   db: Db;
   clock: Clock;
   logger: FastifyBaseLogger;
-  /** Lease given with each claim. Default 30 000 ms. */
+  /** Lease given with each claim. Default 15 000 ms. */
   leaseMs?: number;
   /** Safety tick: takes back expired leases and claims what a lost wake-up missed. Default 1000 ms. */
   tickMs?: number;
@@ -45,7 +47,7 @@ export interface DispatcherOptions {
   secretCrypto?: SecretCrypto;
 }
 
-export const defaultLeaseMs = 30_000;
+export const defaultLeaseMs = 15_000;
 
 /**
  * Pushes claimable jobs to connected agents with free slots. Claims go through the scheduler (the
@@ -186,6 +188,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   return {
     connect: (agent) => {
+      for (const jobId of agent.runningJobIds ?? []) {
+        slotsOf(agent.id).add(jobId);
+        agentByJob.set(jobId, agent.id);
+      }
       agents.set(agent.id, agent);
       wake();
       return () => {

@@ -7,7 +7,7 @@ import type { BlobStore } from '../../blobs/index.js';
 import type { Clock } from '../../clock/clock.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { appendLogChunk, createLogHub, finishLog, type LogHub, maxLogChunkBytes } from '../../logs/index.js';
-import { extendLease, registerAgent, reportJobResult } from '../../scheduler/index.js';
+import { extendLease, registerAgent, releaseUndeliveredJobs, reportJobResult } from '../../scheduler/index.js';
 import type { SecretCrypto } from '../../secrets/index.js';
 import { type Db, isTerminalJobStatus } from '../../store/index.js';
 import { checkAgentToken } from './check-agent-token.js';
@@ -24,7 +24,7 @@ export interface AgentRouteDeps {
   clock: Clock;
   /** The shared secret agents present as `Authorization: Bearer <token>` (SLIPWAY_AGENT_TOKEN). */
   agentToken: string;
-  /** Default 30 000 ms. */
+  /** Default 15 000 ms (defaultLeaseMs). */
   leaseMs?: number;
   /** Dispatcher safety tick. Default 1000 ms. */
   tickMs?: number;
@@ -124,12 +124,20 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
   app.get('/api/v1/agents/:id/jobs', async (request, reply) => {
     authenticate(request.headers.authorization);
     const { id } = parseBody(z.object({ id: z.string().min(1) }), request.params, 'agent id');
+    const { running } = parseBody(
+      z.object({ running: z.string().regex(/^(\d+(,\d+)*)?$/, 'a comma-separated list of job ids').default('') }),
+      request.query,
+      'jobs stream query',
+    );
+    const runningJobIds = running === '' ? [] : running.split(',').map(Number);
     const { rows } = await deps.db.query<{ labels: string[]; capacity: number }>(
       'SELECT labels, capacity FROM agents WHERE id = $1',
       [id],
     );
     const agent = rows[0];
     if (!agent) throw new AppError(ErrorCode.notFound, `no agent ${id}: register again (POST /api/v1/agents/register)`);
+    const released = await releaseUndeliveredJobs(deps.db, deps.clock, { agentId: id, runningJobIds });
+    if (released.length > 0) logger.info({ agentId: id, jobIds: released }, 'requeued jobs leased to the agent that never reached it');
     const stream = openSseStream(reply);
     const onShutdown = () => stream.end();
     shutdown.signal.addEventListener('abort', onShutdown, { once: true });
@@ -140,6 +148,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
       // The assignment carries the job's secret values: written to the stream only, never logged.
       send: (assignment) => stream.send('job', assignment),
       cancel: (jobId) => stream.send('cancel', { jobId }),
+      runningJobIds,
     });
     await stream.closed;
     disconnect();
