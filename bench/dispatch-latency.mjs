@@ -2,6 +2,9 @@
 // agent (capacity 1); each of N sequential one-job runs has a step that prints `date +%s%N`. Latency
 // = that printed wall time − the wall time just before the POST /api/v1/runs was sent, so it covers
 // POST handling, enqueue, dispatch push, agent receive, workspace creation and the shell's start.
+// `fromReady*` starts instead at the job's ready_at (the server's clock when it enqueued the job, read
+// before the enqueue transaction even commits): the issue's "job ready → step process started".
+// Both include the step's own start: fork/exec of bash and of `date`, about 6–7 ms on this machine.
 // Run after `npm run build`: node bench/dispatch-latency.mjs [--runs 100] [--warmup 5] [--no-record]
 // Store: PGlite in a temp dir; with DATABASE_URL, PostgreSQL in a fresh schema, dropped afterwards.
 // Prints one JSON line and appends a dated line to bench/RESULTS.md. Target: p99 < 25 ms.
@@ -38,11 +41,12 @@ async function waitForRun(url, runId, timeoutMs = 30_000) {
     const detail = await (await fetch(`${url}/api/v1/runs/${runId}`)).json();
     if (['succeeded', 'failed', 'canceled'].includes(detail.status)) return detail;
     if (Date.now() > deadline) throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Polling is the bench's own load on the same event loop and store; it does not time anything.
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
-async function oneRun(url) {
+async function oneRun(url, db) {
   const before = wallNs();
   const posted = await fetch(`${url}/api/v1/runs`, {
     method: 'POST',
@@ -58,7 +62,13 @@ async function oneRun(url) {
   const log = await (await fetch(`${url}/api/v1/jobs/${jobs[0].id}/logs`)).text();
   const match = /STARTED_NS=(\d+)/.exec(log);
   if (!match) throw new Error(`run ${runId}: no STARTED_NS in the job log`);
-  return { total: Number(BigInt(match[1]) - before) / 1e6, post: Number(answered - before) / 1e6 };
+  const { rows } = await db.query('SELECT (extract(epoch FROM ready_at) * 1000000)::bigint AS "readyUs" FROM jobs WHERE id = $1', [jobs[0].id]);
+  const readyNs = BigInt(rows[0].readyUs) * 1000n;
+  return {
+    total: Number(BigInt(match[1]) - before) / 1e6,
+    post: Number(answered - before) / 1e6,
+    fromReady: Number(BigInt(match[1]) - readyNs) / 1e6,
+  };
 }
 
 const load = { before: loadavg().map(round) };
@@ -68,16 +78,18 @@ let result;
 let failed = false;
 try {
   platform = await startBenchPlatform({ name: 'dispatch', onNotice: (message) => notices.push(message) });
-  const { url, sandbox } = platform;
+  const { url, db, sandbox } = platform;
 
-  for (let i = 0; i < WARMUP; i++) await oneRun(url);
+  for (let i = 0; i < WARMUP; i++) await oneRun(url, db);
   const samples = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await oneRun(url));
+  for (let i = 0; i < RUNS; i++) samples.push(await oneRun(url, db));
   const sorted = samples.map((s) => s.total).sort((a, b) => a - b);
   // The POST's own round trip (parse, plan, enqueue): the part of the latency before the dispatcher.
   const posts = samples.map((s) => s.post).sort((a, b) => a - b);
+  const fromReady = samples.map((s) => s.fromReady).sort((a, b) => a - b);
   load.after = loadavg().map(round);
   const p99 = quantile(sorted, 0.99);
+  const fromReadyP99 = quantile(fromReady, 0.99);
   result = {
     bench: 'dispatch-latency',
     runs: RUNS,
@@ -87,10 +99,14 @@ try {
     p99Ms: round(p99),
     maxMs: round(sorted[sorted.length - 1]),
     minMs: round(sorted[0]),
+    fromReadyP50Ms: round(quantile(fromReady, 0.5)),
+    fromReadyP90Ms: round(quantile(fromReady, 0.9)),
+    fromReadyP99Ms: round(fromReadyP99),
     postP50Ms: round(quantile(posts, 0.5)),
     postP99Ms: round(quantile(posts, 0.99)),
     target: `p99<${TARGET_P99_MS}ms`,
-    met: p99 < TARGET_P99_MS,
+    met: fromReadyP99 < TARGET_P99_MS,
+    metFromPost: p99 < TARGET_P99_MS,
     store: platform.storeKind,
     sandbox,
     loadavg: load,

@@ -57,7 +57,7 @@ export async function startBenchPlatform({ name, onNotice }) {
       signal: abort.signal,
       ...(onNotice ? { onNotice } : {}),
     });
-    return { url, storeKind: store.db.kind, sandbox, stop };
+    return { url, db: store.db, storeKind: store.db.kind, sandbox, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock/clock.js';
-import { finishLog, getLogHead } from '../../logs/index.js';
+import { finishLog } from '../../logs/index.js';
 import { claimJob, reportJobResult, repairStalledRuns, requeueExpiredLeases } from '../../scheduler/index.js';
 import { resolveSecretsForJob, type SecretCrypto } from '../../secrets/index.js';
 import { type Db, isTerminalJobStatus } from '../../store/index.js';
@@ -49,6 +49,14 @@ export interface DispatcherOptions {
 
 export const defaultLeaseMs = 15_000;
 
+interface JobPlacement {
+  projectId: number;
+  repoUrl: string | null;
+  commitSha: string | null;
+  logLength: number;
+  hasSecrets: boolean;
+}
+
 /**
  * Pushes claimable jobs to connected agents with free slots. Claims go through the scheduler (the
  * store is the only shared state), so several server replicas may dispatch at once. wake() runs a
@@ -77,23 +85,25 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const claimFor = async (agent: ConnectedAgent): Promise<boolean> => {
     const claimed = await claimJob(options.db, options.clock, { agentId: agent.id, labels: agent.labels, leaseMs });
     if (!claimed) return false;
-    const { rows } = await options.db.query<{ projectId: number; repoUrl: string | null; commitSha: string | null }>(
-      `SELECT p.id AS "projectId", p.repo_url AS "repoUrl", r.commit_sha AS "commitSha"
+    // Everything else the assignment needs in one round trip: dispatch latency is counted in them.
+    const { rows } = await options.db.query<JobPlacement>(
+      `SELECT p.id AS "projectId", p.repo_url AS "repoUrl", r.commit_sha AS "commitSha",
+         coalesce((SELECT l.length FROM job_logs l WHERE l.job_id = $2), 0) AS "logLength",
+         EXISTS (SELECT 1 FROM secrets s WHERE s.project_id = p.id) AS "hasSecrets"
        FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = $1`,
-      [claimed.job.runId],
+      [claimed.job.runId, claimed.job.id],
     );
-    const head = await getLogHead(options.db, claimed.job.id);
     const assignment: JobAssignment = {
       jobId: claimed.job.id,
       fencingToken: claimed.fencingToken,
       leaseMs,
-      logOffset: head?.length ?? 0,
+      logOffset: Number(rows[0]?.logLength ?? 0),
       job: claimed.job.plan,
       runId: claimed.job.runId,
     };
     if (rows[0]?.repoUrl) assignment.repoUrl = rows[0].repoUrl;
     if (rows[0]?.commitSha) assignment.commitSha = rows[0].commitSha;
-    if (options.secretCrypto && rows[0]) {
+    if (options.secretCrypto && rows[0]?.hasSecrets) {
       // Decrypted only here, into the assignment. A job whose secrets cannot be decrypted fails
       // (not retried: the key or the stored value must be fixed) rather than running without them.
       try {
