@@ -14,6 +14,8 @@
  *   makes carries it, so a holder that lost its lease (paused, partitioned) is refused.
  * - holder: who holds or waits for a lock — a deployment's id.
  * - waiter: a holder's place in an environment's queue; it must keep polling to keep its place.
+ * - router: sends a service's traffic to its replicas by per-version (or per-track) weights, sticky by
+ *   cookie or header, and reports every request (version, track, status, latency); built-in or HAProxy.
  */
 export {
   type AcquireOptions,
