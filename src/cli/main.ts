@@ -3,6 +3,7 @@ import { isAppError } from '../errors/app-error.js';
 import { version } from '../version.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerCancelCommand } from './commands/cancel.js';
+import { registerLoadtestCommand } from './commands/loadtest.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
@@ -41,6 +42,7 @@ export function createProgram(result: CommandResult): Command {
   registerLogsCommand(program, result);
   registerSecretsCommand(program, result);
   registerSchemaCommand(program, result);
+  registerLoadtestCommand(program, result);
   return program;
 }
 

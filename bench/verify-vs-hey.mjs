@@ -1,0 +1,144 @@
+// Verification load test vs `hey` against the same target in the same run: req/s, p50 and p99 should
+// agree within 10%. The target is a node:http server in its own process, so neither load generator
+// shares an event loop with it; both run the same closed model (-n requests, -c workers, keep-alive).
+// Run after `npm run build`: node bench/verify-vs-hey.mjs [--requests 20000] [--concurrency 50]
+//   [--delay-ms 0] [--rounds 1] [--no-record]
+// Prints one JSON line and appends a dated line to bench/RESULTS.md. Target: |ratio − 1| ≤ 0.10 for all three.
+import { execFile, spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { appendResultLine } from './lib/results-file.mjs';
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '50' },
+    'delay-ms': { type: 'string', default: '0' },
+    rounds: { type: 'string', default: '1' },
+    'no-record': { type: 'boolean', default: false },
+  },
+});
+const REQUESTS = Number(values.requests);
+const CONCURRENCY = Number(values.concurrency);
+const DELAY_MS = Number(values['delay-ms']);
+const ROUNDS = Number(values.rounds);
+const HEY = process.env.HEY ?? '/usr/bin/hey';
+// Each tool gets at most this long; a stuck run fails the bench instead of hanging it.
+const TOOL_TIMEOUT_MS = 120_000;
+
+// Answers every request with 200 "ok", after DELAY_MS when > 0; prints its port once listening.
+const TARGET_SOURCE = `
+const http = require('node:http');
+const delayMs = Number(process.argv[1]);
+const server = http.createServer((req, res) => {
+  if (delayMs > 0) setTimeout(() => res.end('ok'), delayMs); else res.end('ok');
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+const round2 = (n) => Math.round(n * 100) / 100;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+function startTarget() {
+  const child = spawn(process.execPath, ['-e', TARGET_SOURCE, String(DELAY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`target exited early with ${code}`)));
+    child.stdout.setEncoding('utf8').once('data', (text) => resolve({ child, url: `http://127.0.0.1:${text.trim()}/` }));
+  });
+}
+
+/** hey's summary → req/s and latency percentiles in ms (hey prints seconds with 4 decimals). */
+function parseHeySummary(text) {
+  const number = (re, what) => {
+    const m = re.exec(text);
+    if (!m) throw new Error(`hey output has no ${what}:\n${text}`);
+    return Number(m[1]);
+  };
+  const errors = /Error distribution:\n([\s\S]*)$/.exec(text);
+  return {
+    rps: number(/Requests\/sec:\s+([\d.]+)/, 'Requests/sec'),
+    p50Ms: number(/50% in ([\d.]+) secs/, '50% latency') * 1000,
+    p99Ms: number(/99% in ([\d.]+) secs/, '99% latency') * 1000,
+    avgMs: number(/Average:\s+([\d.]+) secs/, 'average') * 1000,
+    responses: [...text.matchAll(/\[(\d+)\]\s+(\d+) responses/g)].reduce((n, m) => n + Number(m[2]), 0),
+    errors: errors ? errors[1].trim() : '',
+  };
+}
+
+async function runHey(url, requests) {
+  const { stdout } = await run(HEY, ['-n', String(requests), '-c', String(CONCURRENCY), url], { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1 << 24 });
+  return parseHeySummary(stdout);
+}
+
+async function runSlipway(url, requests) {
+  const args = [join(root, 'bin/slipway.js'), 'loadtest', url, '--requests', String(requests), '--concurrency', String(CONCURRENCY), '--timeout', '20s', '--json'];
+  const { stdout } = await run(process.execPath, args, { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1 << 24 });
+  const { summary } = JSON.parse(stdout);
+  return {
+    rps: summary.rps,
+    p50Ms: summary.latency.p50Ms,
+    p99Ms: summary.latency.p99Ms,
+    avgMs: summary.latency.avgMs,
+    responses: summary.completed - summary.failures.timeouts - summary.failures.connection,
+    errors: summary.failed === 0 ? '' : JSON.stringify(summary.failures),
+  };
+}
+
+const { child, url } = await startTarget();
+const load = { before: loadavg().map(round2) };
+const rounds = [];
+try {
+  // Warm the target's JIT and sockets so neither tool pays for it; not measured.
+  await runHey(url, Math.min(5000, REQUESTS));
+  for (let i = 0; i < ROUNDS; i++) {
+    // Alternate which goes first, so a drift in machine load does not always favour one tool.
+    const entry = {};
+    for (const tool of i % 2 === 0 ? ['hey', 'slipway'] : ['slipway', 'hey']) {
+      entry[tool] = tool === 'hey' ? await runHey(url, REQUESTS) : await runSlipway(url, REQUESTS);
+    }
+    rounds.push(entry);
+  }
+} finally {
+  child.kill('SIGTERM');
+}
+load.after = loadavg().map(round2);
+
+const pick = (tool, key) => median(rounds.map((r) => r[tool][key]));
+const side = (tool) => ({ rps: round2(pick(tool, 'rps')), p50Ms: round2(pick(tool, 'p50Ms')), p99Ms: round2(pick(tool, 'p99Ms')), avgMs: round2(pick(tool, 'avgMs')) });
+const hey = side('hey');
+const slipway = side('slipway');
+const ratio = {
+  rps: round2(slipway.rps / hey.rps),
+  p50: round2(slipway.p50Ms / hey.p50Ms),
+  p99: round2(slipway.p99Ms / hey.p99Ms),
+};
+const within10 = Object.fromEntries(Object.entries(ratio).map(([k, r]) => [k, Math.abs(r - 1) <= 0.1]));
+const result = {
+  bench: 'verify-vs-hey',
+  requests: REQUESTS,
+  concurrency: CONCURRENCY,
+  targetDelayMs: DELAY_MS,
+  rounds: ROUNDS,
+  hey,
+  slipway,
+  ratio,
+  within10,
+  met: Object.values(within10).every(Boolean),
+  errors: rounds.flatMap((r) => [r.hey.errors, r.slipway.errors]).filter(Boolean),
+  responses: rounds.map((r) => ({ hey: r.hey.responses, slipway: r.slipway.responses })),
+  target: '|ratio-1|<=0.10',
+  loadavg: load,
+  node: process.version,
+  cpus: cpus().length,
+};
+console.log(JSON.stringify(result));
+if (!values['no-record']) {
+  appendResultLine(join(root, 'bench/RESULTS.md'), `- ${new Date().toISOString()} verify-vs-hey: ${JSON.stringify(result)}`);
+}

@@ -1,0 +1,25 @@
+/**
+ * The verification step: options in, report out. Validation errors throw (AppError
+ * invalid_argument, before any traffic); everything the target does is data in the report, and
+ * `report.passed` is what fails the step.
+ */
+import type { ThresholdVerdict } from './judge-thresholds.js';
+import { judgeThresholds } from './judge-thresholds.js';
+import { buildLoadReport, type LoadReport } from './format-load-report.js';
+import { type LoadTestOptions, parseLoadTestOptions } from './load-test-options.js';
+import { type RunLoadTestDeps, runLoadTest } from './run-load-test.js';
+import { summarizeLoadTest } from './summarize-load-test.js';
+
+export interface Verification {
+  options: LoadTestOptions;
+  verdict: ThresholdVerdict;
+  report: LoadReport;
+}
+
+export async function verifyWithLoadTest(input: unknown, deps: RunLoadTestDeps = {}): Promise<Verification> {
+  const options = parseLoadTestOptions(input);
+  const run = await runLoadTest(options, deps);
+  const summary = summarizeLoadTest(run);
+  const verdict = judgeThresholds(summary, options.thresholds);
+  return { options, verdict, report: buildLoadReport(options, summary, verdict) };
+}
