@@ -5,6 +5,7 @@ import { registerListRunsRoute } from './list-runs-route.js';
 import { renderPlaceholderPage } from './placeholder-page.js';
 import { registerWebhookRoutes, type WebhookSecrets } from './webhook-routes.js';
 import { registerSecretRoutes } from './secret-routes.js';
+import { registerEnvironmentRoutes } from './environment-routes.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -59,6 +60,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     registerWebhookRoutes(app, agentContext, options.webhooks ?? {});
     registerListRunsRoute(app, options.agents.db);
     if (options.agents.secretCrypto) registerSecretRoutes(app, { db: options.agents.db, crypto: options.agents.secretCrypto });
+    registerEnvironmentRoutes(app, { db: options.agents.db, clock: options.agents.clock });
   }
 
   return app;

@@ -8,6 +8,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 400;
     case 'unauthenticated':
       return 401;
+    case 'permission_denied':
+      return 403;
     case 'payload_too_large':
       return 413;
     case 'not_found':

@@ -9,6 +9,8 @@ import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerSecretsCommand } from './commands/secrets.js';
+import { registerEnvironmentsCommand } from './commands/environments.js';
+import { registerApproveCommand } from './commands/approve.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerTriggerCommand } from './commands/trigger.js';
 import { registerUpCommand } from './commands/up.js';
@@ -41,6 +43,8 @@ export function createProgram(result: CommandResult): Command {
   registerCancelCommand(program, result);
   registerLogsCommand(program, result);
   registerSecretsCommand(program, result);
+  registerEnvironmentsCommand(program, result);
+  registerApproveCommand(program, result);
   registerSchemaCommand(program, result);
   registerLoadtestCommand(program, result);
   return program;

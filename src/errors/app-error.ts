@@ -6,6 +6,8 @@ export const ErrorCode = {
   invalidArgument: 'invalid_argument',
   invalidPipeline: 'invalid_pipeline',
   unauthenticated: 'unauthenticated',
+  /** Who asked is known but may not do this (role, or the author deciding their own change). */
+  permissionDenied: 'permission_denied',
   payloadTooLarge: 'payload_too_large',
   notFound: 'not_found',
   alreadyExists: 'already_exists',
