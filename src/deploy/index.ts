@@ -16,6 +16,21 @@
  * - waiter: a holder's place in an environment's queue; it must keep polling to keep its place.
  * - router: sends a service's traffic to its replicas by per-version (or per-track) weights, sticky by
  *   cookie or header, and reports every request (version, track, status, latency); built-in or HAProxy.
+ * - service spec: how a release runs — start command, port ($PORT), replicas, readiness/liveness
+ *   probes, env, secrets, stop timeout (targets/service-spec.ts).
+ * - target: where replicas run (local processes today; Kubernetes planned), behind one interface.
+ * - replica: one running instance of a release on a target: starting, ready, unhealthy, crashed
+ *   (restart pending), failed (exited before it was ever ready; not restarted), stopping, stopped.
+ * - readiness / liveness: HTTP probes; readiness gates traffic, liveness failing restarts the replica.
+ * - rollout: the strategy-driven change of a deployment from the stable release to the new one.
+ * - strategy: recreate, rolling, blueGreen or canary; a pure planner returns a rollout's next actions.
+ * - stable: the previous healthy release, where a rollback returns traffic.
+ * - step: one canary stage — setWeight, pause (timed, or until promote), analysis.
+ * - promote: `slipway promote` ends the current pause; `--full` skips every remaining step.
+ * - abort / rollback: give up on the new release — its weight to 0 first (when stable can take the
+ *   traffic), then scale it down.
+ * - progress deadline: how long a new replica may take to become ready before the rollout rolls back.
+ * - scale-down delay: how long blue stays up after a blue-green switch, for an instant switchback.
  */
 export {
   type AcquireOptions,

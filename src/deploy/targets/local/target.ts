@@ -1,0 +1,119 @@
+import { type Clock, systemClock } from '../../../clock/clock.js';
+import { AppError, ErrorCode } from '../../../errors/app-error.js';
+import type { Replica, ReplicaEvent, ReplicaEventListener, StopOutcome, Target, TargetRelease } from '../target.js';
+import { findFreePort } from './find-free-port.js';
+import { type SupervisedReplica, superviseReplica } from './supervise-replica.js';
+
+export interface LocalTargetOptions {
+  /** Env every replica starts from, e.g. {PATH, HOME} resolved by config/; default {} (bash's own PATH). */
+  baseEnv?: Record<string, string>;
+  /** Called for every replica event; must not throw. */
+  onEvent?: ReplicaEventListener;
+  /** Raw output chunks, for the log pipeline. */
+  onOutput?(replicaId: string, stream: 'stdout' | 'stderr', chunk: Buffer): void;
+  clock?: Clock;
+}
+
+const HOST = '127.0.0.1';
+
+/** Replicas as supervised processes on this host, each on its own port of 127.0.0.1. */
+export function createLocalTarget(options: LocalTargetOptions = {}): Target {
+  const clock = options.clock ?? systemClock;
+  const replicas = new Map<string, SupervisedReplica>();
+  const waiters = new Set<ReplicaEventListener>();
+  let closed = false;
+
+  const onEvent = (event: ReplicaEvent) => {
+    if (event.type === 'stopped') replicas.delete(event.replica.id);
+    options.onEvent?.(event);
+    for (const waiter of [...waiters]) waiter(event);
+  };
+
+  const find = (id: string): SupervisedReplica => {
+    const replica = replicas.get(id);
+    if (!replica) throw new AppError(ErrorCode.notFound, `no replica ${id} on the local target; listReplicas() shows the running ones`);
+    return replica;
+  };
+
+  return {
+    kind: 'local',
+
+    async startReplica(release: TargetRelease, index: number): Promise<Replica> {
+      if (closed) throw new AppError(ErrorCode.failedPrecondition, 'the local target is closed');
+      const id = `${release.service.name}-${release.version}-${index}`;
+      if (replicas.has(id)) throw new AppError(ErrorCode.alreadyExists, `replica ${id} is already running; stop it first`);
+      const port = release.service.port === 'free' ? await findFreePort(HOST) : release.service.port;
+      // Checked again: another start of the same id may have run while we waited for the port.
+      if (replicas.has(id)) throw new AppError(ErrorCode.alreadyExists, `replica ${id} is already running; stop it first`);
+      const supervised = superviseReplica({
+        id,
+        release,
+        index,
+        host: HOST,
+        port,
+        baseEnv: options.baseEnv ?? {},
+        onEvent,
+        ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+        now: () => clock.now(),
+      });
+      replicas.set(id, supervised);
+      return supervised.snapshot();
+    },
+
+    async waitForReady(id, { timeoutMs }) {
+      const current = find(id).snapshot();
+      if (current.state === 'ready') return current;
+      if (current.state === 'failed') throw failedError(current);
+      return new Promise((resolve, reject) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(waiter);
+        };
+        const waiter: ReplicaEventListener = (event) => {
+          if (event.replica.id !== id) return;
+          if (event.type === 'ready') {
+            done();
+            resolve(event.replica);
+          } else if (event.type === 'failed') {
+            done();
+            reject(failedError(event.replica));
+          } else if (event.type === 'stopped') {
+            done();
+            reject(new AppError(ErrorCode.failedPrecondition, `replica ${id} was stopped before it became ready`));
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          const state = replicas.get(id)?.snapshot().state ?? 'stopped';
+          reject(
+            new AppError(
+              ErrorCode.unavailable,
+              `replica ${id} was not ready within ${timeoutMs} ms (state ${state}); check its readiness path and logs`,
+            ),
+          );
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+
+    async stopReplica(id, stopOptions = {}): Promise<StopOutcome> {
+      const replica = find(id);
+      return replica.stop(stopOptions.timeoutMs ?? replica.stopTimeoutMs);
+    },
+
+    listReplicas() {
+      return [...replicas.values()].map((replica) => replica.snapshot()).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    },
+
+    async close() {
+      closed = true;
+      await Promise.all([...replicas.values()].map((replica) => replica.stop(replica.stopTimeoutMs)));
+    },
+  };
+}
+
+function failedError(replica: Replica): AppError {
+  return new AppError(ErrorCode.failedPrecondition, replica.failure?.message ?? `replica ${replica.id} failed`, {
+    details: { replicaId: replica.id, failure: replica.failure },
+  });
+}
