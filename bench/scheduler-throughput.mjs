@@ -45,7 +45,7 @@ try {
     const plan = { name: 'bench', jobs: Array.from({ length: count }, (_, i) => noOpJob(`job-${i}`)) };
     await enqueueRun(admin, systemClock, { projectId: project.id, ref: 'main', trigger: 'manual', plan });
   }
-  // What autovacuum does within its naptime once the jobs are in (0011 lowers its thresholds for
+  // What autovacuum does within its naptime once the jobs are in (0010 lowers its thresholds for
   // jobs): without statistics on the fresh schema the planner sorts every queued job on each claim.
   await admin.query('ANALYZE jobs');
   for (let i = 0; i < AGENTS; i++) pools.push(await connectPostgres({ databaseUrl, schema, maxConnections: 1 }));
