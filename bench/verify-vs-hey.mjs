@@ -4,11 +4,13 @@
 // Run after `npm run build`: node bench/verify-vs-hey.mjs [--requests 20000] [--concurrency 50]
 //   [--delay-ms 0] [--rounds 1] [--no-record]
 // Prints one JSON line and appends a dated line to bench/RESULTS.md. Target: |ratio − 1| ≤ 0.10 for all three.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { parseHeySummary } from './lib/hey.mjs';
+import { startHttpTarget } from './lib/http-target.mjs';
 import { appendResultLine } from './lib/results-file.mjs';
 
 const run = promisify(execFile);
@@ -30,47 +32,8 @@ const HEY = process.env.HEY ?? '/usr/bin/hey';
 // Each tool gets at most this long; a stuck run fails the bench instead of hanging it.
 const TOOL_TIMEOUT_MS = 120_000;
 
-// Answers every request with 200 "ok", after DELAY_MS when > 0; prints its port once listening.
-const TARGET_SOURCE = `
-const http = require('node:http');
-const delayMs = Number(process.argv[1]);
-const server = http.createServer((req, res) => {
-  if (delayMs > 0) setTimeout(() => res.end('ok'), delayMs); else res.end('ok');
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
-process.on('SIGTERM', () => process.exit(0));
-`;
-
 const round2 = (n) => Math.round(n * 100) / 100;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-
-function startTarget() {
-  const child = spawn(process.execPath, ['-e', TARGET_SOURCE, String(DELAY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`target exited early with ${code}`)));
-    child.stdout.setEncoding('utf8').once('data', (text) => resolve({ child, url: `http://127.0.0.1:${text.trim()}/` }));
-  });
-}
-
-/** hey's summary → req/s and latency percentiles in ms (hey prints seconds with 4 decimals). */
-function parseHeySummary(text) {
-  const number = (re, what) => {
-    const m = re.exec(text);
-    if (!m) throw new Error(`hey output has no ${what}:\n${text}`);
-    return Number(m[1]);
-  };
-  const errors = /Error distribution:\n([\s\S]*)$/.exec(text);
-  return {
-    rps: number(/Requests\/sec:\s+([\d.]+)/, 'Requests/sec'),
-    p50Ms: number(/50% in ([\d.]+) secs/, '50% latency') * 1000,
-    p99Ms: number(/99% in ([\d.]+) secs/, '99% latency') * 1000,
-    avgMs: number(/Average:\s+([\d.]+) secs/, 'average') * 1000,
-    responses: [...text.matchAll(/\[(\d+)\]\s+(\d+) responses/g)].reduce((n, m) => n + Number(m[2]), 0),
-    errors: errors ? errors[1].trim() : '',
-  };
-}
 
 async function runHey(url, requests) {
   const { stdout } = await run(HEY, ['-n', String(requests), '-c', String(CONCURRENCY), url], { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1 << 24 });
@@ -91,7 +54,7 @@ async function runSlipway(url, requests) {
   };
 }
 
-const { child, url } = await startTarget();
+const { child, url } = await startHttpTarget(DELAY_MS);
 const load = { before: loadavg().map(round2) };
 const rounds = [];
 try {
