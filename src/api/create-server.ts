@@ -6,6 +6,7 @@ import { renderPlaceholderPage } from './placeholder-page.js';
 import { registerWebhookRoutes, type WebhookSecrets } from './webhook-routes.js';
 import { registerSecretRoutes } from './secret-routes.js';
 import { registerEnvironmentRoutes } from './environment-routes.js';
+import { type DeploymentRouteDeps, registerDeploymentRoutes } from './deployment-routes.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -21,6 +22,8 @@ export interface ServerOptions {
   agents?: AgentRouteDeps;
   /** Webhook secrets (POST /api/v1/webhooks/*, served with `agents`); an unset one answers 503. */
   webhooks?: WebhookSecrets;
+  /** Deployments (registerDeploymentRoutes); without it the deployment routes answer 404. */
+  deployments?: DeploymentRouteDeps;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -62,6 +65,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     if (options.agents.secretCrypto) registerSecretRoutes(app, { db: options.agents.db, crypto: options.agents.secretCrypto });
     registerEnvironmentRoutes(app, { db: options.agents.db, clock: options.agents.clock });
   }
+  if (options.deployments) registerDeploymentRoutes(app, options.deployments);
 
   return app;
 }

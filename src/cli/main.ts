@@ -11,6 +11,7 @@ import { registerSchemaCommand } from './commands/schema.js';
 import { registerSecretsCommand } from './commands/secrets.js';
 import { registerEnvironmentsCommand } from './commands/environments.js';
 import { registerApproveCommand } from './commands/approve.js';
+import { registerDeployCommand } from './commands/deploy.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerTriggerCommand } from './commands/trigger.js';
 import { registerUpCommand } from './commands/up.js';
@@ -32,6 +33,8 @@ export function createProgram(result: CommandResult): Command {
     .version(version, '-V, --version', 'print the Slipway version')
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
+    // `slipway deploy --version 1.4.2` names a release: the program's own -V/--version only counts before a command.
+    .enablePositionalOptions()
     .exitOverride();
   registerUpCommand(program, result);
   registerServerCommand(program, result);
@@ -45,6 +48,7 @@ export function createProgram(result: CommandResult): Command {
   registerSecretsCommand(program, result);
   registerEnvironmentsCommand(program, result);
   registerApproveCommand(program, result);
+  registerDeployCommand(program, result);
   registerSchemaCommand(program, result);
   registerLoadtestCommand(program, result);
   return program;

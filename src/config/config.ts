@@ -66,6 +66,10 @@ const envSchema = z.object({
   SLIPWAY_JOBS_PER_AGENT: z.coerce.number().int().min(1).default(1),
   /** `slipway up`: seconds a local agent must have been idle before it is stopped (≥ 0). */
   SLIPWAY_AGENT_IDLE_GRACE_SECONDS: z.coerce.number().min(0).default(60),
+  /** TCP port of the built-in traffic router that fronts deployed services. 0 picks a free port. */
+  SLIPWAY_ROUTER_PORT: port.default(8081),
+  /** Interface of the built-in router; it binds 127.0.0.1 only for now (anything else is refused at start). */
+  SLIPWAY_ROUTER_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export type BlobStoreConfig =
@@ -105,6 +109,10 @@ export interface Config {
   leaseMs?: number;
   /** Local agents of `slipway up`; loadConfig always sets it, unset means defaultLocalAgents(). */
   localAgents?: LocalAgentsConfig;
+  /** The built-in router's port; loadConfig always sets it, unset means 8081. */
+  routerPort?: number;
+  /** The built-in router's interface; loadConfig always sets it, unset means 127.0.0.1. */
+  routerHost?: string;
 }
 
 /** The local agents' defaults: 1 to the CPU count, one job each, stopped after 60 s idle. */
@@ -136,6 +144,8 @@ export function loadConfig(
     blobs: overrides.blobs ?? resolveBlobStoreConfig(e, dataDir, cwd),
     localAgents: overrides.localAgents ?? resolveLocalAgents(e),
     leaseMs: overrides.leaseMs ?? Math.round(e.SLIPWAY_LEASE_SECONDS * 1000),
+    routerPort: overrides.routerPort ?? e.SLIPWAY_ROUTER_PORT,
+    routerHost: overrides.routerHost ?? e.SLIPWAY_ROUTER_HOST,
   };
   const databaseUrl = overrides.databaseUrl ?? e.DATABASE_URL;
   if (databaseUrl) config.databaseUrl = databaseUrl;

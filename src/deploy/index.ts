@@ -48,3 +48,4 @@ export type {
 } from './lock/deploy-lock.js';
 export { type PostgresDeployLockOptions, createPostgresDeployLock } from './lock/postgres/deploy-lock.js';
 export { type RedisDeployLockOptions, createRedisDeployLock, defaultRedisKeyPrefix } from './lock/redis/deploy-lock.js';
+export { type DeployController, type DeployControllerOptions, createDeployController } from './controller/index.js';

@@ -5,6 +5,7 @@ import { createBlobStore } from '../blobs/index.js';
 import { systemClock } from '../clock/clock.js';
 import { type Config, defaultLocalAgents } from '../config/index.js';
 import { createSecretCrypto, loadMasterKey } from '../secrets/index.js';
+import { createDeployController } from '../deploy/controller/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { version } from '../version.js';
 import { autoscaleLocalAgents, type LocalAgentPool } from './autoscale-local-agents.js';
@@ -46,7 +47,17 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     logger.warn({ file: masterKey.file }, 'generated a new master key for secrets: back this file up — without it the stored secrets cannot be decrypted');
   }
   const secretCrypto = createSecretCrypto({ key: masterKey.key });
+  // Deployments run in this process: one local target and the built-in router (bound after the HTTP port).
+  const deployController = createDeployController({
+    db: deferredDb,
+    blobs: createBlobStore(config.blobs),
+    dataDir: config.dataDir,
+    routerPort: config.routerPort ?? 8081,
+    ...(config.routerHost === undefined ? {} : { routerHost: config.routerHost }),
+    onError: (err, context) => logger.error({ err, context }, 'deploy controller error'),
+  });
   const app = createServer({
+    deployments: { db: deferredDb, controller: deployController },
     version,
     logger,
     checkHealth: async () => {
@@ -82,12 +93,15 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
   const loopback = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host);
   const url = `http://${loopback ? 'localhost' : config.host}:${port}`;
   hooks.onListening?.(url);
+  // A taken router port leaves CI working: the deployment routes answer 503 saying why.
+  await deployController.start().catch((err: unknown) => logger.error({ err }, 'deployments are unavailable'));
   try {
     store = await openStore(
       config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') },
     );
   } catch (error) {
     await app.close();
+    await deployController.close();
     throw error;
   }
   deferredDb.resolve(store.db);
@@ -123,6 +137,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
         await schedules?.stop();
         await agents?.stop();
         await app.close();
+        await deployController.close();
         await store?.close();
       })();
       return closing;

@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { DeployController, Deployment } from '../deploy/controller/index.js';
+import { getEnvironment } from '../deploy/environments/index.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import { type Db, findProjectByName } from '../store/index.js';
+import { parseBody } from './agents/parse-body.js';
+import { readRequestIdentity } from './request-identity.js';
+
+export interface DeploymentRouteDeps {
+  db: Db;
+  controller: DeployController;
+}
+
+const name = z.string().min(1).max(255);
+const submitBody = z
+  .strictObject({
+    project: z.string().min(1).max(200),
+    environment: name,
+    /** Validated by the controller (service-spec.ts), which names every bad field. */
+    service: z.record(z.string(), z.unknown()),
+    strategy: z.record(z.string(), z.unknown()).optional(),
+    version: name,
+    /** An absolute directory on the server's host. */
+    dir: z.string().min(1).max(4096).optional(),
+    run: z.number().int().positive().optional(),
+    artifact: z.string().min(1).max(255).optional(),
+    idempotencyKey: z.string().min(1).max(200).optional(),
+    supersede: z.boolean().optional(),
+    branch: z.string().min(1).max(255).optional(),
+  })
+  .refine((b) => (b.dir !== undefined) !== (b.run !== undefined && b.artifact !== undefined), {
+    message: 'give the release files as either dir, or run and artifact',
+  });
+const idParams = z.object({ id: z.coerce.number().int().positive() });
+const environmentParams = z.object({ project: z.string().min(1).max(200), name });
+const promoteBody = z.strictObject({ full: z.boolean().optional() });
+const abortBody = z.strictObject({ reason: z.string().max(2000).optional() });
+const rollbackBody = z.strictObject({ to: name.optional(), service: name.optional() });
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() });
+
+/**
+ * Deployments: submit (202, the loop runs in the server), inspect, promote, abort, roll back, and an
+ * environment's history. The project is the URL-encoded project name. Identity as in environment-routes.
+ */
+export function registerDeploymentRoutes(app: FastifyInstance, deps: DeploymentRouteDeps): void {
+  const { db, controller } = deps;
+
+  app.post('/api/v1/deployments', async (request, reply) => {
+    const { actor } = readRequestIdentity(request);
+    const body = parseBody(submitBody, request.body ?? {}, 'deployment');
+    const { deployment, created } = await controller.submit({
+      project: body.project,
+      environment: body.environment,
+      service: body.service,
+      ...(body.strategy === undefined ? {} : { strategy: body.strategy }),
+      version: body.version,
+      source: body.dir !== undefined ? { dir: body.dir } : { runId: body.run!, artifact: body.artifact! },
+      ...(body.idempotencyKey === undefined ? {} : { idempotencyKey: body.idempotencyKey }),
+      ...(body.supersede === undefined ? {} : { supersede: body.supersede }),
+      ...(body.branch === undefined ? {} : { branch: body.branch }),
+      actor,
+    });
+    void reply.status(created ? 202 : 200);
+    return { deployment: present(deployment, body.project), created };
+  });
+
+  app.get('/api/v1/deployments/:id', async (request) => {
+    const { id } = parseBody(idParams, request.params, 'deployment path');
+    const view = await controller.describe(id);
+    return { ...view, deployment: await presentWithProject(db, view.deployment), routerUrl: controller.routerUrl };
+  });
+
+  app.get('/api/v1/projects/:project/environments/:name/deployments', async (request) => {
+    const params = parseBody(environmentParams, request.params, 'environment path');
+    const query = parseBody(listQuery, request.query, 'deployment list query');
+    const project = await findProjectByName(db, params.project);
+    if (!project) throw new AppError(ErrorCode.notFound, `no project ${params.project}: check the name with \`slipway runs\``);
+    if (!(await getEnvironment(db, project.id, params.name))) {
+      throw new AppError(ErrorCode.notFound, `project ${params.project} has no environment ${params.name}: list them with \`slipway env list ${params.project}\``);
+    }
+    const deployments = await controller.list(project.id, params.name, query.limit);
+    return { deployments: deployments.map((d) => present(d, project.name)) };
+  });
+
+  app.post('/api/v1/deployments/:id/promote', async (request) => {
+    const { actor } = readRequestIdentity(request);
+    const { id } = parseBody(idParams, request.params, 'deployment path');
+    const body = parseBody(promoteBody, request.body ?? {}, 'promote');
+    return { deployment: await presentWithProject(db, await controller.promote(id, { full: body.full ?? false, actor })) };
+  });
+
+  app.post('/api/v1/deployments/:id/abort', async (request) => {
+    const { actor } = readRequestIdentity(request);
+    const { id } = parseBody(idParams, request.params, 'deployment path');
+    const body = parseBody(abortBody, request.body ?? {}, 'abort');
+    return { deployment: await presentWithProject(db, await controller.abort(id, { actor, ...(body.reason === undefined ? {} : { reason: body.reason }) })) };
+  });
+
+  app.post('/api/v1/projects/:project/environments/:name/rollback', async (request, reply) => {
+    const { actor } = readRequestIdentity(request);
+    const params = parseBody(environmentParams, request.params, 'environment path');
+    const body = parseBody(rollbackBody, request.body ?? {}, 'rollback');
+    const result = await controller.rollback({
+      project: params.project,
+      environment: params.name,
+      actor,
+      ...(body.to === undefined ? {} : { to: body.to }),
+      ...(body.service === undefined ? {} : { service: body.service }),
+    });
+    void reply.status(202);
+    return { action: result.action, deployment: present(result.deployment, params.project) };
+  });
+}
+
+function present(deployment: Deployment, project: string) {
+  const { projectId: _projectId, ...shown } = deployment;
+  return { project, ...shown };
+}
+
+async function presentWithProject(db: Db, deployment: Deployment) {
+  const { rows } = await db.query<{ name: string }>('SELECT name FROM projects WHERE id = $1', [deployment.projectId]);
+  return present(deployment, rows[0]?.name ?? String(deployment.projectId));
+}

@@ -1,0 +1,214 @@
+import type { BlobStore } from '../../blobs/index.js';
+import type { Bus } from '../../bus/index.js';
+import { type Clock, systemClock } from '../../clock/clock.js';
+import { AppError, ErrorCode } from '../../errors/app-error.js';
+import type { Db } from '../../store/index.js';
+import { createPostgresDeployLock } from '../lock/postgres/deploy-lock.js';
+import type { DeployLock } from '../lock/deploy-lock.js';
+import { createBuiltinRouter } from '../router/builtin/router.js';
+import type { RouterWeights, TrafficRouter } from '../router/router.js';
+import { createLocalTarget } from '../targets/local/target.js';
+import type { Replica } from '../targets/target.js';
+import { type ControllerRuntime, syncBackends } from './controller-runtime.js';
+import { type Deployment, loadDeployment } from './deployment.js';
+import { listDeployments } from './list-deployments.js';
+import { createTelemetryPublisher, type TelemetryPublisher } from './publish-telemetry.js';
+import { type RollbackInput, type RollbackResult, rollbackEnvironment } from './rollback-environment.js';
+import { runDeployment } from './run-deployment.js';
+import { signalDeployment } from './signal-deployment.js';
+import { type SubmitDeploymentInput, submitDeployment } from './submit-deployment.js';
+import { createTelemetryWindow } from './telemetry-window.js';
+import { createWakers } from './wakers.js';
+
+export interface DeployControllerOptions {
+  /** A migrated store (0012); may be a deferred handle that opens later: nothing is read until a request. */
+  db: Db;
+  blobs: BlobStore;
+  /** Releases are unpacked under `<dataDir>/releases`. */
+  dataDir: string;
+  /** The built-in router's port on 127.0.0.1; default 0 (a free one). */
+  routerPort?: number;
+  /** Only 127.0.0.1 (or localhost) for now: the built-in router binds loopback. */
+  routerHost?: string;
+  /** Router telemetry goes to `telemetry.raw` when given. */
+  bus?: Bus;
+  /** Default: the store-backed lock on `db`. */
+  lock?: DeployLock;
+  /** Env every replica starts from, e.g. {PATH}; default {}. */
+  baseEnv?: Record<string, string>;
+  clock?: Clock;
+  /** Longest sleep of a deployment loop between looks at the store; default 250 ms. */
+  pollMs?: number;
+  /** Between taking replicas out of the router and stopping them; default 250 ms. */
+  drainMs?: number;
+  /** Lease of the environment lock, renewed every third of it; default 30 000 ms. */
+  lockTtlMs?: number;
+  onError?: (error: unknown, context: string) => void;
+}
+
+/** A deployment with what the target and router show of its service now. */
+export interface DeploymentView {
+  deployment: Deployment;
+  replicas: Replica[];
+  weights: RouterWeights;
+  /** Effective share of traffic per version, in percent. */
+  traffic: Record<string, number>;
+}
+
+export interface DeployController {
+  /** Where the router listens: send `Host: <service>` to reach a service. Throws before start(). */
+  readonly routerUrl: string;
+  /** Binds the router. Until it succeeded every other call fails with unavailable. */
+  start(): Promise<void>;
+  submit(input: SubmitDeploymentInput): Promise<{ deployment: Deployment; created: boolean }>;
+  rollback(input: RollbackInput): Promise<RollbackResult>;
+  promote(id: number, input: { full: boolean; actor: string }): Promise<Deployment>;
+  abort(id: number, input: { actor: string; reason?: string }): Promise<Deployment>;
+  describe(id: number): Promise<DeploymentView>;
+  list(projectId: number, environment: string, limit?: number): Promise<Deployment[]>;
+  /** Resolves once the deployment's loop in this process has ended (at once when none runs). */
+  settled(id: number): Promise<void>;
+  /** Ends every loop (their deployments fail, retryable), stops every replica, closes the router. */
+  close(): Promise<void>;
+}
+
+/**
+ * The deploy controller of one server process: one local target, one built-in router, and a loop per
+ * deployment it accepted (run-deployment.ts). Deployments accepted by another server replica run there.
+ * Created unbound, so routes can be registered before the HTTP port is bound; start() binds the router.
+ */
+export function createDeployController(options: DeployControllerOptions): DeployController {
+  const clock = options.clock ?? systemClock;
+  if (options.routerHost !== undefined && !['127.0.0.1', 'localhost'].includes(options.routerHost)) {
+    throw new AppError(ErrorCode.invalidArgument, `SLIPWAY_ROUTER_HOST=${options.routerHost}: the built-in router binds 127.0.0.1 only for now; unset it (or put a proxy in front)`);
+  }
+  const onError = options.onError ?? (() => {});
+  const telemetry = createTelemetryWindow({ keepMs: 3600_000, now: () => clock.now() });
+  const publisher: TelemetryPublisher | undefined = options.bus ? createTelemetryPublisher(options.bus, { onError: (e) => onError(e, 'telemetry') }) : undefined;
+  const wakers = createWakers();
+  const loops = new Map<number, { done: Promise<void>; abortWait: AbortController }>();
+  let runtime: ControllerRuntime | undefined;
+  let startError: unknown;
+  let closed = false;
+
+  const ready = (): ControllerRuntime => {
+    if (runtime) return runtime;
+    const why = startError instanceof Error ? `: ${startError.message}` : ' yet';
+    throw new AppError(ErrorCode.unavailable, `deployments are unavailable: the deploy controller's router is not running${why}`, { cause: startError });
+  };
+
+  const start = (id: number) => {
+    const rt = ready();
+    if (loops.has(id) || rt.closed) return;
+    const abortWait = new AbortController();
+    const done = runDeployment(rt, id, abortWait.signal)
+      .catch((error: unknown) => onError(error, `deployment ${id}`))
+      .finally(() => loops.delete(id));
+    loops.set(id, { done, abortWait });
+  };
+
+  return {
+    get routerUrl() {
+      return ready().router.url;
+    },
+    async start() {
+      if (runtime || closed) return;
+      let router: TrafficRouter;
+      try {
+        router = await createBuiltinRouter({
+          port: options.routerPort ?? 0,
+          clock,
+          onRequest: (event) => {
+            telemetry.record(event);
+            publisher?.push(event);
+          },
+        });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        startError = code === 'EADDRINUSE' ? new Error(`router port ${options.routerPort} on 127.0.0.1 is already in use — stop the other process or set SLIPWAY_ROUTER_PORT`) : error;
+        throw new AppError(ErrorCode.unavailable, (startError as Error).message, { cause: error });
+      }
+      const target = createLocalTarget({
+        clock,
+        ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}),
+        onEvent: (event) => {
+          const rt = runtime;
+          if (!rt) return;
+          if (event.type === 'failed' && event.replica.failure) rt.failures.set(event.replica.id, event.replica.failure);
+          syncBackends(rt, event.replica.service).catch((error: unknown) => onError(error, `router backends of ${event.replica.service}`));
+          wakers.wakeAll();
+        },
+      });
+      runtime = {
+        db: options.db,
+        clock,
+        blobs: options.blobs,
+        dataDir: options.dataDir,
+        lock: options.lock ?? createPostgresDeployLock({ db: options.db, clock }),
+        target,
+        router,
+        telemetry,
+        wakers,
+        pollMs: options.pollMs ?? 250,
+        drainMs: options.drainMs ?? 250,
+        lockTtlMs: options.lockTtlMs ?? 30_000,
+        failures: new Map(),
+        draining: new Set(),
+        rollingOut: new Map(),
+        closed: false,
+      };
+    },
+    async submit(input) {
+      const result = await submitDeployment(ready(), input);
+      // A resubmission's deployment already has its loop (here, or in the replica that accepted it).
+      if (result.created) start(result.deployment.id);
+      return result;
+    },
+    async rollback(input) {
+      const result = await rollbackEnvironment(ready(), input);
+      if (result.action === 'aborted') wakers.wake(result.deployment.id);
+      else start(result.deployment.id);
+      return result;
+    },
+    async promote(id, { full, actor }) {
+      const rt = ready();
+      await signalDeployment(rt.db, clock, id, { type: 'promote', full, actor });
+      wakers.wake(id);
+      return loadDeployment(rt.db, id);
+    },
+    async abort(id, { actor, reason }) {
+      const rt = ready();
+      await signalDeployment(rt.db, clock, id, { type: 'abort', actor, ...(reason === undefined ? {} : { reason }) });
+      loops.get(id)?.abortWait.abort();
+      wakers.wake(id);
+      return loadDeployment(rt.db, id);
+    },
+    async describe(id) {
+      const rt = ready();
+      const deployment = await loadDeployment(rt.db, id);
+      const service = (await rt.router.readState()).services[deployment.service];
+      return {
+        deployment,
+        replicas: rt.target.listReplicas().filter((replica) => replica.service === deployment.service),
+        weights: service?.weights ?? {},
+        traffic: service?.versions ?? {},
+      };
+    },
+    list: (projectId, environment, limit) => listDeployments(ready().db, projectId, environment, limit),
+    settled: async (id) => {
+      await loops.get(id)?.done;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const rt = runtime;
+      if (rt) rt.closed = true;
+      for (const loop of loops.values()) loop.abortWait.abort();
+      wakers.wakeAll();
+      await Promise.allSettled([...loops.values()].map((loop) => loop.done));
+      await rt?.target.close();
+      await rt?.router.close();
+      await publisher?.close();
+    },
+  };
+}
