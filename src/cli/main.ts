@@ -5,6 +5,7 @@ import { registerAgentCommand } from './commands/agent.js';
 import { registerCancelCommand } from './commands/cancel.js';
 import { registerLoadtestCommand } from './commands/loadtest.js';
 import { registerLogsCommand } from './commands/logs.js';
+import { registerPolicyCommand } from './commands/policy.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerSchemaCommand } from './commands/schema.js';
@@ -51,6 +52,7 @@ export function createProgram(result: CommandResult): Command {
   registerDeployCommand(program, result);
   registerSchemaCommand(program, result);
   registerLoadtestCommand(program, result);
+  registerPolicyCommand(program, result);
   return program;
 }
 
