@@ -13,6 +13,10 @@ export interface AgentClient {
   heartbeat(jobId: number, fencingToken: number): Promise<Answer>;
   appendLog(jobId: number, fencingToken: number, offset: number, data: Uint8Array): Promise<Answer<{ length?: number; error?: { details?: { length?: number } } }>>;
   reportResult(jobId: number, fencingToken: number, result: JobAttemptResult): Promise<Answer>;
+  /** Opens (or finds again) the gate of the job's approval step `stepIndex`. */
+  openApproval(jobId: number, fencingToken: number, stepIndex: number): Promise<Answer<ApprovalAnswer>>;
+  /** The gate's status now (re-evaluated by the server). */
+  readApproval(jobId: number, fencingToken: number, gateId: number): Promise<Answer<ApprovalAnswer>>;
   /** Streams a tar archive up as the job's artifact `name`. */
   uploadArtifact(
     jobId: number,
@@ -40,6 +44,20 @@ export interface NeededArtifact {
   digest: string;
   size: number;
   fileCount: number;
+}
+
+/** See ApprovalStepGate (api/agents/register-approval-routes.ts). */
+export interface ApprovalAnswer {
+  approval?: {
+    id: number;
+    status: 'pending' | 'approved' | 'auto-approved' | 'rejected' | 'expired';
+    requiredApprovals: number;
+    reasons: string[];
+    approvers: string[];
+    expiresAt: string | null;
+    message?: string;
+  };
+  error?: { message?: string };
 }
 
 export interface CacheLookupAnswer {
@@ -93,6 +111,8 @@ export function createAgentClient(serverUrl: string, token: string): AgentClient
       return { status: response.status, body: (await response.json().catch(() => ({}))) as { length?: number } };
     },
     reportResult: (jobId, fencingToken, result) => postJson(`/api/v1/jobs/${jobId}/result`, { fencingToken, result }),
+    openApproval: (jobId, fencingToken, stepIndex) => postJson(`/api/v1/jobs/${jobId}/approvals`, { fencingToken, stepIndex }),
+    readApproval: (jobId, fencingToken, gateId) => getJson(`/api/v1/jobs/${jobId}/approvals/${gateId}?fencingToken=${fencingToken}`),
     uploadArtifact: (jobId, fencingToken, name, archive, meta) => {
       const query = new URLSearchParams({ fencingToken: String(fencingToken), files: String(meta.files) });
       if (meta.expireInMs !== undefined) query.set('expireInMs', String(meta.expireInMs));

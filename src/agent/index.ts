@@ -7,8 +7,11 @@
  * - assignment: a claimed job with its fencing token, lease length and where its log continues.
  * - heartbeat: renews the job's lease every leaseMs/3; refused (409) means another holder has it now.
  * - log upload: output sent in order at byte offsets, resent at the same offset after a failure.
+ * - approval step: the job waits at its gate on the server (POST then polled GET
+ *   /api/v1/jobs/:id/approvals) while heartbeats keep the lease; people decide it with `slipway approve`.
  */
-export { type AgentClient, type Answer, createAgentClient } from './create-agent-client.js';
+export { type AgentClient, type Answer, type ApprovalAnswer, createAgentClient } from './create-agent-client.js';
+export { type ApprovalWaiterOptions, createApprovalWaiter, defaultApprovalPollMs } from './create-approval-waiter.js';
 export { type ChunkOutcome, type LogUploader, type LogUploaderOptions, createLogUploader } from './create-log-uploader.js';
 export { type SseEvent, readSseEvents } from './read-sse-events.js';
 export { type RunAssignedJobOptions, runAssignedJob } from './run-assigned-job.js';

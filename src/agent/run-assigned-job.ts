@@ -7,6 +7,7 @@ import { createFailure, type Failure } from '../runner/failure.js';
 import { executeJob, type JobResult, type Sandbox } from '../runner/index.js';
 import type { JobAttemptResult } from '../scheduler/index.js';
 import type { AgentClient } from './create-agent-client.js';
+import { createApprovalWaiter } from './create-approval-waiter.js';
 import { createJobFiles } from './create-job-files.js';
 import { type ChunkOutcome, createLogUploader } from './create-log-uploader.js';
 
@@ -104,6 +105,7 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
       ...(assignment.repoUrl && assignment.commitSha
         ? { source: { kind: 'remote', repoUrl: assignment.repoUrl, commitSha: assignment.commitSha, mirrorCacheDir: options.mirrorCacheDir } }
         : {}),
+      waitForApproval: createApprovalWaiter({ client, jobId, fencingToken }),
       beforeWork: async () => {
         const failure = await files.prepare();
         if (failure) write(`Slipway: ${failure.message}\n`);

@@ -90,6 +90,11 @@ describePglite('webhook routes', (harness) => {
     expect(run.commitSha).toBe(sha);
     expect(run.trigger).toBe('push');
     expect(run.ref).toBe('main');
+    // The sender is the change's author: gates never let them approve it.
+    const author = await harness.db.query<{ author: string | null }>('SELECT author FROM runs WHERE id = $1', [created.runId]);
+    const sender = (JSON.parse(body.toString()) as { sender: { login: string } }).sender.login;
+    expect(sender).not.toBe('');
+    expect(author.rows[0]?.author).toBe(sender);
 
     const again = await postGitHub(body, headers);
     expect(again.status).toBe(200);

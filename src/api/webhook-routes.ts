@@ -113,6 +113,8 @@ async function handle(ctx: AgentRoutesContext, received: ReceivedWebhook, reply:
         ref: runRef(event),
         commitSha: event.commitSha,
         trigger: event.kind,
+        // Gates never let the author approve their own change; providers say 'unknown' when they cannot tell.
+        author: event.sender === 'unknown' ? null : event.sender,
         plan: read.plan,
       });
       created = { id: run.id, number: run.number };

@@ -11,6 +11,9 @@ import type { MatrixInput, PipelineInput, StageInput, StepInput } from './pipeli
 /** Longest default step name derived from a `run` command. */
 const MAX_DEFAULT_NAME_CHARS = 60;
 
+/** How long an approval step waits when its file says nothing: a working day and a night, like gates. */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3600_000;
+
 export function buildPipeline(input: PipelineInput): Pipeline {
   const pipeline: Pipeline = {
     name: input.name,
@@ -68,6 +71,12 @@ function buildStep(input: StepInput): StepSpec {
   };
   if (input.run !== undefined) step.run = input.run;
   if (input.uses !== undefined) step.uses = input.uses;
+  if (input.approval !== undefined) {
+    step.approval = {
+      approvers: input.approval.approvers ?? 1,
+      timeoutMs: input.approval.timeout === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : parseDurationMs(input.approval.timeout)!,
+    };
+  }
   if (input.timeout !== undefined) step.timeoutMs = parseDurationMs(input.timeout)!;
   if (input['working-directory'] !== undefined) step.workingDirectory = input['working-directory'];
   if (input.network !== undefined) step.network = input.network;
@@ -76,6 +85,10 @@ function buildStep(input: StepInput): StepSpec {
 
 function deriveStepName(input: StepInput): string {
   if (input.uses !== undefined) return input.uses;
+  if (input.approval !== undefined) {
+    const count = input.approval.approvers ?? 1;
+    return `approval (${count} approver${count === 1 ? '' : 's'})`;
+  }
   const firstLine = (input.run ?? '').split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
   return firstLine.length > MAX_DEFAULT_NAME_CHARS ? `${firstLine.slice(0, MAX_DEFAULT_NAME_CHARS - 1)}…` : firstLine;
 }

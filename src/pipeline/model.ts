@@ -56,10 +56,19 @@ export interface ScheduleSpec {
   timezone?: string;
 }
 
+/** An inline `- approval:` step: the job waits at a gate until enough people approve. */
+export interface ApprovalSpec {
+  /** Approvals needed, never counting the change's author. */
+  approvers: number;
+  /** Nobody decided by then: the gate expires and the step fails. */
+  timeoutMs: number;
+}
+
 export interface StepSpec {
   name: string;
   run?: string;
   uses?: string;
+  approval?: ApprovalSpec;
   with: Record<string, string>;
   env: Record<string, string>;
   timeoutMs?: number;
@@ -105,6 +114,8 @@ export interface PlannedStep {
   name: string;
   run?: string;
   uses?: string;
+  /** Exactly one of run, uses and approval is set. */
+  approval?: ApprovalSpec;
   with: Record<string, string>;
   /** Fully merged env: pipeline < job < step, matrix values interpolated. */
   env: Record<string, string>;

@@ -165,7 +165,7 @@ describe('parsePipeline reports each kind of error at its position', () => {
       "6:9 stages[0].steps[0].run: step has both 'run' and 'uses' — a step does one of them; split it into two steps",
     );
     expect(only(withStage('steps:', '  - name: lint', '    env: { A: b }'))).toBe(
-      "5:9 stages[0].steps[0]: step 'lint' has neither 'run' nor 'uses' — add `run: <command>` or `uses: <action>`",
+      "5:9 stages[0].steps[0]: step 'lint' has none of 'run', 'uses' or 'approval' — add `run: <command>`, `uses: <action>` or `approval: {approvers: 1}`",
     );
   });
 
@@ -333,7 +333,7 @@ describe('parsePipeline reports every problem at once', () => {
     ].join('\n');
     expect(diagnose(text)).toEqual([
       "4:12 stages[0].retry: 'retry' must be a whole number from 0 to 10, got 11",
-      "6:9 stages[0].steps[0]: step 'c' has neither 'run' nor 'uses' — add `run: <command>` or `uses: <action>`",
+      "6:9 stages[0].steps[0]: step 'c' has none of 'run', 'uses' or 'approval' — add `run: <command>`, `uses: <action>` or `approval: {approvers: 1}`",
       "8:13 stages[1].needs[0]: unknown stage 'biuld' in needs — did you mean 'build'?",
       "9:5 stages[1].runs_on: unknown key 'runs_on' — did you mean 'runs-on'?",
       "10:15 stages[1].env.A: 'A' must be a string, number or boolean (quote it to be safe), got nothing (null)",

@@ -9,7 +9,7 @@ test('schema/pipeline.schema.json is what pipelineJsonSchema() generates (run `n
   expect(committed).toBe(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
 });
 
-test('the schema closes every object editors complete and says a step needs run or uses', () => {
+test('the schema closes every object editors complete and says a step needs one of run, uses or approval', () => {
   const schema = pipelineJsonSchema() as {
     additionalProperties: boolean;
     required: string[];
@@ -20,6 +20,6 @@ test('the schema closes every object editors complete and says a step needs run 
   expect(schema.$defs.stage).toMatchObject({ additionalProperties: false, required: ['name', 'steps'] });
   expect(schema.$defs.step).toMatchObject({
     additionalProperties: false,
-    oneOf: [{ required: ['run'] }, { required: ['uses'] }],
+    oneOf: [{ required: ['run'] }, { required: ['uses'] }, { required: ['approval'] }],
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The shape of `.pipeline.yml` as written (input side). Objects are strict so unknown keys are
- * reported. Cross-field rules (unique stage names, `needs`, run XOR uses, matrix references) live
+ * reported. Cross-field rules (unique stage names, `needs`, one of run/uses/approval, matrix references) live
  * in check-*.ts because they need the whole file; the model is built in build-pipeline.ts.
  * Messages on checks are predicates ("must be ..."); describe-issues.ts prefixes the key.
  */
@@ -62,10 +62,29 @@ const conditionSchema = z
   .regex(CONDITION_PATTERN, "must be success(), failure() or always() (also '${{ always() }}')")
   .describe('When the job runs given its needs: success() (default), failure(), always().');
 
+/** Most approvals one step may ask for; an environment's protection rules allow as many. */
+export const MAX_APPROVERS = 10;
+
+const approvalSchema = z
+  .strictObject({
+    approvers: z
+      .int({ error: `must be a whole number from 1 to ${MAX_APPROVERS}` })
+      .min(1, `must be a whole number from 1 to ${MAX_APPROVERS}`)
+      .max(MAX_APPROVERS, `must be a whole number from 1 to ${MAX_APPROVERS}`)
+      .optional()
+      .describe('Approvals needed (never the change author’s own), 1..10; default 1.'),
+    timeout: timeoutSchema.optional().describe('Nobody decided by then: the step fails. Default 24h.'),
+  })
+  .meta({
+    id: 'approval',
+    description: 'Wait until people approve (`slipway approve ID`); a rejection fails the step. Needs a server.',
+  });
+
 const stepFields = {
-  name: z.string().optional().describe("Shown in logs; defaults to the first line of 'run' or 'uses'."),
-  run: nonEmptyText('a shell command').optional().describe('A shell command. Exactly one of run/uses.'),
-  uses: nonEmptyText('an action name').optional().describe('A built-in action. Exactly one of run/uses.'),
+  name: z.string().optional().describe("Shown in logs; defaults to the first line of 'run', 'uses', or 'approval'."),
+  run: nonEmptyText('a shell command').optional().describe('A shell command. Exactly one of run/uses/approval.'),
+  uses: nonEmptyText('an action name').optional().describe('A built-in action. Exactly one of run/uses/approval.'),
+  approval: approvalSchema.optional().describe('Wait for approvals. Exactly one of run/uses/approval.'),
   with: z.record(z.string(), scalarSchema).optional().describe("Inputs for 'uses'."),
   env: envSchema.optional(),
   timeout: timeoutSchema.optional(),

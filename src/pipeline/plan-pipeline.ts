@@ -70,6 +70,7 @@ function compileStep(step: StepSpec, stage: StageSpec) {
     };
     if (run !== undefined) planned.run = run(combination);
     if (step.uses !== undefined) planned.uses = step.uses;
+    if (step.approval !== undefined) planned.approval = { ...step.approval };
     if (step.timeoutMs !== undefined) planned.timeoutMs = step.timeoutMs;
     if (workingDirectory !== undefined) planned.workingDirectory = workingDirectory;
     return planned;

@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import type { PlannedJob } from '../pipeline/model.js';
 import type { ActionRegistry, CheckoutSource } from './actions/action.js';
 import { createBuiltInActions } from './actions/built-in-actions.js';
+import type { WaitForApproval } from './approval-step.js';
 import { createFailure, type Failure } from './failure.js';
 import type { JobResult, StepResult } from './job-result.js';
 import { runStepAttempt, type StepAttemptOutcome } from './run-step.js';
@@ -41,6 +42,8 @@ export interface ExecuteJobContext {
    * returns fails the job and its remaining steps are skipped.
    */
   beforeWork?: () => Promise<Failure | undefined>;
+  /** Passes `- approval:` steps (the agent asks its server); without it they fail. */
+  waitForApproval?: WaitForApproval;
 }
 
 const defaultKillGraceMs = 5000;
@@ -76,7 +79,8 @@ export async function executeJob(job: PlannedJob, ctx: ExecuteJobContext): Promi
   let workPrepared = ctx.beforeWork === undefined;
   try {
     for (const step of job.steps) {
-      if (!workPrepared && !jobFailure && !canceled && step.uses !== 'git-checkout') {
+      // Not before an approval step: a job may wait a day there, and what it downloads may be stale by then.
+      if (!workPrepared && !jobFailure && !canceled && step.uses !== 'git-checkout' && step.approval === undefined) {
         workPrepared = true;
         jobFailure = await ctx.beforeWork?.();
         if (jobAbort.signal.aborted && !jobTimedOut) canceled = true;
@@ -108,6 +112,7 @@ export async function executeJob(job: PlannedJob, ctx: ExecuteJobContext): Promi
           signal: jobAbort.signal,
           killGraceMs: ctx.killGraceMs ?? defaultKillGraceMs,
           onOutput: output,
+          ...(ctx.waitForApproval === undefined ? {} : { waitForApproval: ctx.waitForApproval }),
         });
         if (outcome.status === 'succeeded' || outcome.status === 'canceled') break;
       }

@@ -11,6 +11,8 @@
  * - sandbox: what isolates a step's processes: bubblewrap (read-only host, private /tmp,
  *   writable workspace, optional no network) or none when bwrap is missing or cannot run.
  * - action: a built-in `uses:` step implemented by Slipway (e.g. `git-checkout`).
+ * - approval step: an `approval:` step; the driver waits at its gate (WaitForApproval). The local
+ *   driver has no server and so nobody to approve: there it fails with a clear message.
  * - executor: executeJob — one job attempt, reporting results as data and output as events.
  * - driver: what feeds jobs to the executor — runPlanLocally here, the agent later.
  */
@@ -18,6 +20,7 @@ export type { Action, ActionContext, ActionOutcome, ActionRegistry, CheckoutSour
 export { createActionRegistry } from './actions/action.js';
 export { createBuiltInActions } from './actions/built-in-actions.js';
 export { createGitCheckoutAction } from './actions/git-checkout.js';
+export { type ApprovalStepRequest, type WaitForApproval, describeApprovalNeedsServer } from './approval-step.js';
 export type { ExecuteJobContext, ExecutorEvent, OutputSource } from './execute-job.js';
 export { executeJob } from './execute-job.js';
 export type { Failure, FailureKind } from './failure.js';

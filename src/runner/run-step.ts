@@ -1,5 +1,6 @@
-import type { PlannedJob, PlannedStep } from '../pipeline/model.js';
+import type { ApprovalSpec, PlannedJob, PlannedStep } from '../pipeline/model.js';
 import type { ActionContext, ActionRegistry, CheckoutSource, ExecResult } from './actions/action.js';
+import { describeApprovalNeedsServer, type WaitForApproval } from './approval-step.js';
 import { createFailure, type Failure } from './failure.js';
 import { resolveWorkingDirectory } from './resolve-working-directory.js';
 import { type OutputStream, runProcess } from './run-process.js';
@@ -21,6 +22,8 @@ export interface StepAttemptContext {
   signal: AbortSignal;
   killGraceMs: number;
   onOutput(stream: OutputStream | 'system', text: string): void;
+  /** Passes `- approval:` steps; without it (`slipway run`) they fail: approvals need a server. */
+  waitForApproval?: WaitForApproval;
 }
 
 export type StepAttemptStatus = 'succeeded' | 'failed' | 'timed-out' | 'canceled';
@@ -34,9 +37,10 @@ export interface StepAttemptOutcome {
 const stderrTailChars = 4096;
 const trustedHelpers = createNoSandbox();
 
-/** One attempt of one step: a sandboxed shell script, or a built-in action. */
+/** One attempt of one step: a sandboxed shell script, a built-in action, or a wait for approvals. */
 export async function runStepAttempt(ctx: StepAttemptContext): Promise<StepAttemptOutcome> {
   const { step } = ctx;
+  if (step.approval !== undefined) return runApprovalStep(ctx, step.approval);
   const cwd = await resolveWorkingDirectory(ctx.workspaceDir, step.workingDirectory ?? ctx.job.workingDirectory);
   if (!cwd.ok) return failed(createFailure('user', cwd.message));
 
@@ -140,6 +144,25 @@ async function runAction(ctx: StepAttemptContext, cwd: string, signal: AbortSign
   } catch (error) {
     return failed(createFailure('infra', `action '${name}' crashed: ${(error as Error).message}`));
   }
+}
+
+/** No process and no directory: the driver waits at the step's gate. */
+async function runApprovalStep(ctx: StepAttemptContext, approval: ApprovalSpec): Promise<StepAttemptOutcome> {
+  if (ctx.waitForApproval === undefined) return failed(createFailure('user', describeApprovalNeedsServer(ctx.step)));
+  let failure: Failure | undefined;
+  try {
+    failure = await ctx.waitForApproval({
+      job: ctx.job,
+      step: ctx.step,
+      approval,
+      signal: ctx.signal,
+      log: (line) => ctx.onOutput('system', `${line}\n`),
+    });
+  } catch (error) {
+    failure = createFailure('infra', `step '${ctx.step.name}' could not wait for approvals: ${(error as Error).message}`);
+  }
+  if (ctx.signal.aborted) return { status: 'canceled', exitCode: null };
+  return failure ? failed(failure) : { status: 'succeeded', exitCode: null };
 }
 
 function failed(failure: Failure): StepAttemptOutcome {

@@ -3,7 +3,9 @@ import { AppError, ErrorCode } from '../errors/app-error.js';
 import type { Plan } from '../pipeline/model.js';
 import { createRun, type Db, getRun, type RunDetail, type RunTrigger } from '../store/index.js';
 import { type CanceledRun, cancelRunJobs } from './cancel-run-jobs.js';
+import { completeRun } from './complete-run.js';
 import { lockRun } from './lock-run.js';
+import { promoteDependants } from './promote-dependants.js';
 
 export interface ConcurrencyOptions {
   /**
@@ -20,6 +22,11 @@ export interface EnqueueRunInput {
   ref: string;
   commitSha?: string;
   trigger: RunTrigger;
+  /**
+   * Who made the change (webhook sender, a manual run's actor); null or omitted when unknown. Gates
+   * never let the author approve their own change.
+   */
+  author?: string | null;
   plan: Plan;
   /** Higher is claimed first. Default 0. */
   priority?: number;
@@ -41,7 +48,8 @@ export const defaultMaxAttempts = 3;
 
 /**
  * Creates the run and its jobs from the plan in one transaction: jobs without needs queued, the
- * others pending until their needs finish. With cancelInProgress, the group's older unfinished runs
+ * others pending until their needs finish; a job with an environment the project protects waits at
+ * its gate first (promoteDependants). With cancelInProgress, the group's older unfinished runs
  * are canceled in the same transaction; their running jobs keep the group busy until they stop.
  */
 export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): Promise<EnqueuedRun> {
@@ -68,6 +76,7 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
         steps: job.steps.map((step) => step.name),
       })),
     });
+    if (input.author) await tx.query('UPDATE runs SET author = $2 WHERE id = $1', [created.id, input.author]);
     const scheduling = input.plan.jobs.map((job) => ({
       job_key: job.id,
       plan: job,
@@ -79,7 +88,7 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
       `UPDATE jobs
        SET plan = s.plan, runs_on = s.runs_on, max_attempts = s.max_attempts, timeout_ms = s.timeout_ms,
            priority = $2, concurrency_group = $3, cancel_in_progress = $4, ready_at = $5,
-           status = CASE WHEN cardinality(jobs.needs) = 0 THEN 'queued' ELSE 'pending' END
+           status = CASE WHEN cardinality(jobs.needs) = 0 AND s.plan ->> 'environment' IS NULL THEN 'queued' ELSE 'pending' END
        FROM jsonb_to_recordset($6::jsonb) AS s (job_key text, plan jsonb, runs_on text[], max_attempts integer, timeout_ms integer)
        WHERE jobs.run_id = $1 AND jobs.job_key = s.job_key`,
       [
@@ -91,6 +100,12 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
         JSON.stringify(scheduling),
       ],
     );
+    if (input.plan.jobs.some((job) => job.needs.length === 0 && job.environment !== undefined)) {
+      // Jobs without needs but with an environment start at their gate, like promoted ones.
+      const run = (await lockRun(tx, created.id))!;
+      const promotions = await promoteDependants(tx, created.id, now);
+      if (promotions.refused.length > 0) await completeRun(tx, run, now);
+    }
     const canceledRuns: CanceledRun[] = [];
     if (group !== undefined && input.concurrency?.cancelInProgress) {
       const older = await tx.query<{ runId: number }>(

@@ -18,8 +18,17 @@
  *   order; with cancel-in-progress a new run cancels the group's older unfinished runs.
  * - priority: higher is claimed first; then the job ready longest, then the oldest.
  * - backoff: a retried job's wait before it is ready again (ready_at), doubling per attempt up to a cap.
+ * - gate: the approval request (deploy/approvals) a job with `environment: E` waits at when its project
+ *   defines E: the job stays pending with gate_id set until advanceGates sees the gate pass (queued) or
+ *   refuse (failed, kind user). An environment the project does not define gates nothing.
+ * - author: who made a run's change (webhook sender, manual run's actor); never approves its gates.
  */
+export { type AdvancedGates, advanceGates, defaultAdvanceGatesLimit } from './advance-gates.js';
 export { type ClaimedJob, type ClaimJobInput, claimJob } from './claim-job.js';
+export { type RefusedGate, describeGateRefusal } from './describe-gate-refusal.js';
+export { gateFailure } from './open-job-gates.js';
+export { type RunChange, readRunChange, unknownAuthor } from './read-run-change.js';
+export type { GatedPromotions } from './promote-dependants.js';
 export type { CanceledRun } from './cancel-run-jobs.js';
 export { cancelRun } from './cancel-run.js';
 export { type Promotions, type RunJobState, decidePromotions } from './decide-promotions.js';

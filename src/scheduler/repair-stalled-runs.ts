@@ -6,7 +6,8 @@ import { completeRun } from './complete-run.js';
 
 /**
  * Finishes the follow-ups a crash interrupted (followUpCommittedJob runs after the job's commit): runs
- * still open with no job left to run, and pending jobs whose needs have all finished. Both are
+ * still open with no job left to run, and pending jobs whose needs have all finished (not those held
+ * at a gate: advanceGates moves them on). Both are
  * idempotent under the run's lock, so a report following up at the same moment does no harm.
  * Returns the ids of the runs it repaired.
  */
@@ -16,7 +17,7 @@ export async function repairStalledRuns(db: Db, clock: Clock, limit = 100): Prom
      WHERE r.status IN ('queued', 'running') AND (
        NOT EXISTS (SELECT 1 FROM jobs j WHERE j.run_id = r.id AND j.status IN ('pending', 'queued', 'running'))
        OR EXISTS (
-         SELECT 1 FROM jobs p WHERE p.run_id = r.id AND p.status = 'pending' AND NOT EXISTS (
+         SELECT 1 FROM jobs p WHERE p.run_id = r.id AND p.status = 'pending' AND p.gate_id IS NULL AND NOT EXISTS (
            SELECT 1 FROM jobs n WHERE n.run_id = r.id AND n.job_key = ANY(p.needs)
              AND n.status IN ('pending', 'queued', 'running'))))
      ORDER BY r.id LIMIT $1`,
@@ -30,7 +31,8 @@ export async function repairStalledRuns(db: Db, clock: Clock, limit = 100): Prom
       if (!run || (run.status !== 'queued' && run.status !== 'running')) return false;
       const promotions = await promoteDependants(tx, id, now);
       const status = await completeRun(tx, run, now);
-      return promotions.queue.length > 0 || promotions.skip.length > 0 || status !== undefined;
+      const moved = promotions.queue.length + promotions.skip.length + promotions.held.length + promotions.refused.length;
+      return moved > 0 || status !== undefined;
     });
     if (changed) repaired.push(id);
   }

@@ -93,8 +93,10 @@ export async function followUpFinishedJob(
       [run.id, job.jobKey],
     )
   ).rows[0]!;
-  const promotions = probe.waiting ? await promoteDependants(tx, run.id, now) : { queue: [], skip: [] };
-  const runStatus = probe.unfinished && promotions.skip.length === 0 ? undefined : await completeRun(tx, run, now);
+  const promotions = probe.waiting ? await promoteDependants(tx, run.id, now) : { queue: [], skip: [], refused: [] };
+  // Skipped or refused dependants may have been the last unfinished jobs.
+  const settledOthers = promotions.skip.length > 0 || promotions.refused.length > 0;
+  const runStatus = probe.unfinished && !settledOthers ? undefined : await completeRun(tx, run, now);
   const settled: SettledAttempt = { status, promoted: promotions.queue, skipped: promotions.skip };
   if (runStatus) settled.runStatus = runStatus;
   return settled;

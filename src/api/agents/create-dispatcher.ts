@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock/clock.js';
 import { finishLog } from '../../logs/index.js';
-import { claimJob, reportJobResult, repairStalledRuns, requeueExpiredLeases } from '../../scheduler/index.js';
+import { advanceGates, claimJob, reportJobResult, repairStalledRuns, requeueExpiredLeases } from '../../scheduler/index.js';
 import { resolveSecretsForJob, type SecretCrypto } from '../../secrets/index.js';
 import { type Db, isTerminalJobStatus } from '../../store/index.js';
 import type { JobAssignment } from './job-assignment.js';
@@ -176,6 +176,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       await repairStalledRuns(options.db, options.clock);
     } catch (error) {
       options.logger.debug({ err: error }, 'repairing stalled runs failed');
+    }
+    try {
+      // Jobs held at environment gates: a wait timer runs out, a gate times out, a decision came in.
+      await advanceGates(options.db, options.clock);
+    } catch (error) {
+      options.logger.debug({ err: error }, 'advancing gates failed');
     }
     wake();
   };

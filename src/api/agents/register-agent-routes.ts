@@ -15,6 +15,7 @@ import { checkCurrentLease } from './check-current-lease.js';
 import { createDispatcher, type Dispatcher, defaultLeaseMs } from './create-dispatcher.js';
 import { openSseStream } from './open-sse-stream.js';
 import { parseBody } from './parse-body.js';
+import { registerApprovalRoutes } from './register-approval-routes.js';
 import { registerBlobRoutes } from './register-blob-routes.js';
 import { registerRunRoutes } from './register-run-routes.js';
 
@@ -221,6 +222,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
   });
 
   registerRunRoutes(app, ctx);
+  registerApprovalRoutes(app, { db: deps.db, clock: deps.clock, dispatcher, authenticate });
   if (deps.blobStore) registerBlobRoutes(app, { db: deps.db, clock: deps.clock, blobStore: deps.blobStore, authenticate });
   return ctx;
 }

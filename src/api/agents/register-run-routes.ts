@@ -53,6 +53,7 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
       projectId: project.id,
       ref: body.ref,
       trigger: 'manual',
+      author: optionalActor(request.headers['x-slipway-actor']),
       plan,
       ...(commitSha === undefined ? {} : { commitSha }),
     });
@@ -94,4 +95,13 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
     const outcome = await streamLogOverSse(reply, { hub: ctx.hub, db: ctx.db, jobId: id, fromOffset, signal: ctx.shutdown });
     if (outcome.outcome === 'failed') request.log.error({ err: outcome.error, jobId: id }, 'log stream failed');
   });
+}
+
+/**
+ * A manual run's author: the x-slipway-actor header when sent (trusted like every identity header until
+ * RBAC), else unknown. Optional here, unlike decisions: starting a run needs no identity.
+ */
+function optionalActor(header: string | string[] | undefined): string | null {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  return value === undefined || value === '' ? null : value.slice(0, 200);
 }
