@@ -178,7 +178,8 @@ export function createApiClient(baseUrl: string): ApiClient {
   };
 }
 
-async function toAppError(response: Response, what: string): Promise<AppError> {
+/** The API's error body as an AppError (its code, message and details), for any failed response. */
+export async function toAppError(response: Response, what: string): Promise<AppError> {
   const text = await response.text().catch(() => '');
   let body: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined;
   try {

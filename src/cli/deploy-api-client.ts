@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../errors/app-error.js';
+import { toAppError } from './api-client.js';
 
 /** Who the CLI acts as: sent as x-slipway-actor / x-slipway-role until RBAC tokens replace them. */
 export interface CliIdentity {
@@ -87,18 +88,4 @@ export function createDeployApiClient(baseUrl: string, identity: CliIdentity): D
     decide: async (id, decision, comment) =>
       (await json<{ approval: ApiApproval }>('POST', `/api/v1/approvals/${id}/${decision}`, comment === undefined ? {} : { comment })).approval,
   };
-}
-
-async function toAppError(response: Response, what: string): Promise<AppError> {
-  const text = await response.text().catch(() => '');
-  let body: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined;
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    // Not the API's error shape (a proxy's page?): reported with the status below.
-  }
-  const known = Object.values(ErrorCode) as string[];
-  const code = body?.error?.code !== undefined && known.includes(body.error.code) ? (body.error.code as ErrorCode) : ErrorCode.internal;
-  const message = body?.error?.message ?? `${what} answered HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-  return new AppError(code, message, { details: { status: response.status, ...(body?.error?.details ?? {}) } });
 }

@@ -1,21 +1,9 @@
 import { type Clock, systemClock } from '../../clock/clock.js';
-import type { Db } from '../../store/db.js';
 import { unpackArchive } from '../archive/unpack-archive.js';
-import type { BlobStore } from '../blob-store.js';
 import type { CacheEntry } from './cache-entry.js';
-import { findCache, touchCache } from './find-cache.js';
+import { type FindCacheInput, findCache, touchCache } from './find-cache.js';
 
-export interface RestoreCacheInput {
-  db: Db;
-  store: BlobStore;
-  projectId: number;
-  /** The run's branch, searched first. */
-  branch: string;
-  /** The project's default branch, searched second; its caches are shared with every branch. */
-  defaultBranch: string;
-  key: string;
-  /** Prefixes tried in order after the key, each matching the newest entry whose key starts with it. */
-  restoreKeys: readonly string[];
+export interface RestoreCacheInput extends FindCacheInput {
   destDir: string;
   clock?: Clock;
 }
