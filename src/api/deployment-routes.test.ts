@@ -133,5 +133,15 @@ describePglite('deployment API and CLI', (harness) => {
     expect(list.out).toMatch(new RegExp(`${id2}\\s+api\\s+v2\\s+deploy\\s+succeeded\\s+v1`));
     const unknown = await cli('deployments', '--project', project, '--env', 'nowhere', '--server', url);
     expect(unknown).toMatchObject({ code: 1, err: expect.stringMatching(/has no environment nowhere/) });
+
+    const audited = await cli('audit', 'list', '--project', project, '--json', '--server', url);
+    const entries = audited.out.trim().split('\n').map((line) => JSON.parse(line) as { actor: string; action: string; subject: { id: string } });
+    expect(entries.filter((e) => e.action.startsWith('deployment.')).map((e) => [e.actor, e.action, e.subject.id])).toEqual([
+      ['alice', 'deployment.deploy', id],
+      ['alice', 'deployment.deploy', id2],
+      ['alice', 'deployment.promote', id2],
+      ['alice', 'deployment.rollback', String(rollbackId)],
+    ]);
+    expect(await cli('audit', 'verify', '--server', url)).toMatchObject({ code: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { appendAuditEntry } from '../audit/index.js';
 import type { DeployController, Deployment } from '../deploy/controller/index.js';
 import { getEnvironment } from '../deploy/environments/index.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
@@ -47,7 +48,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: DeploymentR
   const { db, controller } = deps;
 
   app.post('/api/v1/deployments', async (request, reply) => {
-    const { actor } = readRequestIdentity(request);
+    const { actor, role } = readRequestIdentity(request);
     const body = parseBody(submitBody, request.body ?? {}, 'deployment');
     const { deployment, created } = await controller.submit({
       project: body.project,
@@ -61,6 +62,13 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: DeploymentR
       ...(body.branch === undefined ? {} : { branch: body.branch }),
       actor,
     });
+    // A repeated submission (same idempotency key) changes nothing, so it is not an action to record.
+    if (created) {
+      await appendAuditEntry(db, {
+        actor, role, action: 'deployment.deploy', subject: { type: 'deployment', id: String(deployment.id) }, project: body.project,
+        after: auditedDeployment(deployment),
+      });
+    }
     void reply.status(created ? 202 : 200);
     return { deployment: present(deployment, body.project), created };
   });
@@ -84,21 +92,31 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: DeploymentR
   });
 
   app.post('/api/v1/deployments/:id/promote', async (request) => {
-    const { actor } = readRequestIdentity(request);
+    const { actor, role } = readRequestIdentity(request);
     const { id } = parseBody(idParams, request.params, 'deployment path');
     const body = parseBody(promoteBody, request.body ?? {}, 'promote');
-    return { deployment: await presentWithProject(db, await controller.promote(id, { full: body.full ?? false, actor })) };
+    const deployment = await presentWithProject(db, await controller.promote(id, { full: body.full ?? false, actor }));
+    await appendAuditEntry(db, {
+      actor, role, action: 'deployment.promote', subject: { type: 'deployment', id: String(id) }, project: deployment.project,
+      after: { ...auditedDeployment(deployment), full: body.full ?? false },
+    });
+    return { deployment };
   });
 
   app.post('/api/v1/deployments/:id/abort', async (request) => {
-    const { actor } = readRequestIdentity(request);
+    const { actor, role } = readRequestIdentity(request);
     const { id } = parseBody(idParams, request.params, 'deployment path');
     const body = parseBody(abortBody, request.body ?? {}, 'abort');
-    return { deployment: await presentWithProject(db, await controller.abort(id, { actor, ...(body.reason === undefined ? {} : { reason: body.reason }) })) };
+    const deployment = await presentWithProject(db, await controller.abort(id, { actor, ...(body.reason === undefined ? {} : { reason: body.reason }) }));
+    await appendAuditEntry(db, {
+      actor, role, action: 'deployment.abort', subject: { type: 'deployment', id: String(id) }, project: deployment.project,
+      after: { ...auditedDeployment(deployment), reason: body.reason ?? null },
+    });
+    return { deployment };
   });
 
   app.post('/api/v1/projects/:project/environments/:name/rollback', async (request, reply) => {
-    const { actor } = readRequestIdentity(request);
+    const { actor, role } = readRequestIdentity(request);
     const params = parseBody(environmentParams, request.params, 'environment path');
     const body = parseBody(rollbackBody, request.body ?? {}, 'rollback');
     const result = await controller.rollback({
@@ -107,6 +125,10 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: DeploymentR
       actor,
       ...(body.to === undefined ? {} : { to: body.to }),
       ...(body.service === undefined ? {} : { service: body.service }),
+    });
+    await appendAuditEntry(db, {
+      actor, role, action: 'deployment.rollback', subject: { type: 'deployment', id: String(result.deployment.id) }, project: params.project,
+      after: { ...auditedDeployment(result.deployment), action: result.action, to: body.to ?? null },
     });
     void reply.status(202);
     return { action: result.action, deployment: present(result.deployment, params.project) };
@@ -121,4 +143,9 @@ function present(deployment: Deployment, project: string) {
 async function presentWithProject(db: Db, deployment: Deployment) {
   const { rows } = await db.query<{ name: string }>('SELECT name FROM projects WHERE id = $1', [deployment.projectId]);
   return present(deployment, rows[0]?.name ?? String(deployment.projectId));
+}
+
+/** What a deployment's audit entry shows of it. */
+function auditedDeployment(deployment: Pick<Deployment, 'environment' | 'service' | 'version' | 'kind' | 'status'>) {
+  return { environment: deployment.environment, service: deployment.service, version: deployment.version, kind: deployment.kind, status: deployment.status };
 }

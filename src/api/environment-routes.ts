@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { appendAuditEntry } from '../audit/index.js';
 import type { Clock } from '../clock/clock.js';
 import { decideGate, expireGates, gateStatuses, listGates, readGate } from '../deploy/approvals/index.js';
 import { checkMaintainer, deleteEnvironment, type Environment, getEnvironment, listEnvironments, putEnvironment } from '../deploy/environments/index.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { type Db, findProjectByName, type Project } from '../store/index.js';
 import { parseBody } from './agents/parse-body.js';
+import { registerAuditRoutes } from './audit-routes.js';
+import { readProjectName } from './read-project-name.js';
 import { readRequestIdentity } from './request-identity.js';
 
 export interface EnvironmentRouteDeps {
@@ -48,12 +51,21 @@ export function registerEnvironmentRoutes(app: FastifyInstance, deps: Environmen
     const params = parseBody(environmentParams, request.params, 'environment path');
     const body = parseBody(putBody, request.body ?? {}, 'environment');
     const project = await existingProject(params.project);
-    const { environment, created } = await putEnvironment(db, clock, {
-      projectId: project.id,
-      name: params.name,
-      rules: body.rules ?? {},
-      actor,
-      ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }),
+    // One transaction: the rules never change without their audit entry, and `before` is what was replaced.
+    const { environment, created } = await db.transaction(async (tx) => {
+      const before = await getEnvironment(tx, project.id, params.name);
+      const put = await putEnvironment(tx, clock, {
+        projectId: project.id,
+        name: params.name,
+        rules: body.rules ?? {},
+        actor,
+        ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }),
+      });
+      await appendAuditEntry(tx, {
+        actor, role, action: 'environment.put', subject: { type: 'environment', id: params.name }, project: project.name,
+        before: before && auditedEnvironment(before), after: auditedEnvironment(put.environment),
+      }, { clock });
+      return put;
     });
     void reply.status(created ? 201 : 200);
     return { environment: present(environment, project.name) };
@@ -75,7 +87,13 @@ export function registerEnvironmentRoutes(app: FastifyInstance, deps: Environmen
     checkMaintainer(actor, role);
     const params = parseBody(environmentParams, request.params, 'environment path');
     const environment = await existingEnvironment(params.project, params.name);
-    await deleteEnvironment(db, environment.projectId, environment.name);
+    await db.transaction(async (tx) => {
+      await deleteEnvironment(tx, environment.projectId, environment.name);
+      await appendAuditEntry(tx, {
+        actor, role, action: 'environment.delete', subject: { type: 'environment', id: environment.name }, project: params.project,
+        before: auditedEnvironment(environment),
+      }, { clock });
+    });
     void reply.status(204);
   });
 
@@ -104,9 +122,22 @@ export function registerEnvironmentRoutes(app: FastifyInstance, deps: Environmen
       const { id } = parseBody(approvalParams, request.params, 'approval path');
       const body = parseBody(decisionBody, request.body ?? undefined, decision);
       const approval = await decideGate(db, clock, { requestId: id, actor, role, decision, ...(body?.comment === undefined ? {} : { comment: body.comment }) });
+      // After the decision commits: decideGate runs its own transactions (an expiry is committed apart).
+      await appendAuditEntry(db, {
+        actor, role, action: `approval.${decision}`, subject: { type: 'approval', id: String(id) }, project: await readProjectName(db, approval.projectId),
+        after: { status: approval.status, environment: approval.environment, runId: approval.runId, comment: body?.comment ?? '' },
+      }, { clock });
       return { approval };
     });
   }
+
+  // Here rather than in create-server.ts (owned elsewhere right now): the audit log is served wherever environments are.
+  registerAuditRoutes(app, { db });
+}
+
+/** What an environment's audit entry shows of it. */
+function auditedEnvironment(environment: Environment) {
+  return { rules: environment.rules, version: environment.version };
 }
 
 function present(environment: Environment, project: string) {

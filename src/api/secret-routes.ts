@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { appendAuditEntry } from '../audit/index.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { deleteSecret, listSecrets, type SecretCrypto, setSecret } from '../secrets/index.js';
 import { type Db, ensureProject, findProjectByName, type Project } from '../store/index.js';
 import { parseBody } from './agents/parse-body.js';
+import { readAuditIdentity } from './audit-identity.js';
 
 export interface SecretRouteDeps {
   db: Db;
@@ -36,11 +38,17 @@ export function registerSecretRoutes(app: FastifyInstance, deps: SecretRouteDeps
     const body = parseBody(setBody, request.body, 'secret');
     // Secrets are usually set before the first run: the project is created if need be, as a run would.
     const project = await ensureProject(deps.db, { name: params.project });
-    await setSecret(deps.db, deps.crypto, {
-      projectId: project.id,
-      name: params.name,
-      value: body.value,
-      environment: body.environment ?? null,
+    const environment = body.environment ?? null;
+    // One transaction: a secret is never changed without its audit entry. The entry holds the scope, never the value.
+    await deps.db.transaction(async (tx) => {
+      await setSecret(tx, deps.crypto, { projectId: project.id, name: params.name, value: body.value, environment });
+      await appendAuditEntry(tx, {
+        ...readAuditIdentity(request),
+        action: 'secret.set',
+        subject: secretSubject(params.name, environment),
+        project: project.name,
+        after: { name: params.name, environment },
+      });
     });
     void reply.status(204);
   });
@@ -67,11 +75,29 @@ export function registerSecretRoutes(app: FastifyInstance, deps: SecretRouteDeps
     const params = parseBody(secretParams, request.params, 'secret path');
     const query = parseBody(environmentQuery, request.query, 'secret query');
     const project = await existingProject(params.project);
-    const deleted = await deleteSecret(deps.db, { projectId: project.id, name: params.name, environment: query.environment ?? null });
+    const environment = query.environment ?? null;
+    const deleted = await deps.db.transaction(async (tx) => {
+      const existed = await deleteSecret(tx, { projectId: project.id, name: params.name, environment });
+      if (existed) {
+        await appendAuditEntry(tx, {
+          ...readAuditIdentity(request),
+          action: 'secret.delete',
+          subject: secretSubject(params.name, environment),
+          project: project.name,
+          before: { name: params.name, environment },
+        });
+      }
+      return existed;
+    });
     if (!deleted) {
       const where = query.environment === undefined ? 'project-wide' : `in environment ${query.environment}`;
       throw new AppError(ErrorCode.notFound, `project ${params.project} has no secret ${params.name} (${where})`);
     }
     void reply.status(204);
   });
+}
+
+/** `NAME` for a project-wide secret, `ENVIRONMENT/NAME` for an environment's. */
+function secretSubject(name: string, environment: string | null) {
+  return { type: 'secret', id: environment === null ? name : `${environment}/${name}` };
 }

@@ -12,6 +12,7 @@ import { registerSchemaCommand } from './commands/schema.js';
 import { registerSecretsCommand } from './commands/secrets.js';
 import { registerEnvironmentsCommand } from './commands/environments.js';
 import { registerApproveCommand } from './commands/approve.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerTriggerCommand } from './commands/trigger.js';
@@ -53,6 +54,7 @@ export function createProgram(result: CommandResult): Command {
   registerSchemaCommand(program, result);
   registerLoadtestCommand(program, result);
   registerPolicyCommand(program, result);
+  registerAuditCommand(program, result);
   return program;
 }
 

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { appendAuditEntry } from '../../audit/index.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { parseLastEventId, streamLogOverSse } from '../../logs/index.js';
 import type { Plan } from '../../pipeline/index.js';
 import { cancelRun, enqueueRun } from '../../scheduler/index.js';
 import { bindProjectRepo, ensureProject, getRun } from '../../store/index.js';
 import { checkRepoUrl } from '../../triggers/index.js';
+import { readAuditIdentity } from '../audit-identity.js';
+import { readRunProjectName } from '../read-project-name.js';
 import { pipelineFile, planOrThrow, readPipelineFromRef } from '../start-run-from-repo.js';
 import { parseBody } from './parse-body.js';
 import type { AgentRoutesContext } from './register-agent-routes.js';
@@ -58,6 +61,13 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
       ...(commitSha === undefined ? {} : { commitSha }),
     });
     ctx.dispatcher.wake();
+    await appendAuditEntry(ctx.db, {
+      ...readAuditIdentity(request),
+      action: 'run.trigger',
+      subject: { type: 'run', id: String(run.id) },
+      project: project.name,
+      after: { number: run.number, ref: body.ref, commitSha: commitSha ?? null, jobs: run.jobs.map((job) => job.jobKey) },
+    }, { clock: ctx.clock });
     void reply.status(201);
     return {
       runId: run.id,
@@ -84,6 +94,13 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
       request.log.info({ jobId: job.jobId, agentId: job.leaseOwner }, 'agent not connected here: it stops at its next heartbeat');
     }
     ctx.dispatcher.wake();
+    await appendAuditEntry(ctx.db, {
+      ...readAuditIdentity(request),
+      action: 'run.cancel',
+      subject: { type: 'run', id: String(canceled.runId) },
+      project: await readRunProjectName(ctx.db, canceled.runId),
+      after: { canceledJobIds: canceled.canceledJobIds, running: canceled.running.map((job) => job.jobId) },
+    }, { clock: ctx.clock });
     void reply.status(202);
     return { runId: canceled.runId, canceledJobIds: canceled.canceledJobIds, running: canceled.running.map((job) => job.jobId) };
   });
