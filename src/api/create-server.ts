@@ -7,6 +7,7 @@ import { registerWebhookRoutes, type WebhookSecrets } from './webhook-routes.js'
 import { registerSecretRoutes } from './secret-routes.js';
 import { registerEnvironmentRoutes } from './environment-routes.js';
 import { type DeploymentRouteDeps, registerDeploymentRoutes } from './deployment-routes.js';
+import { type CanaryRouteDeps, registerCanaryRoutes } from './canary-routes.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -24,6 +25,8 @@ export interface ServerOptions {
   webhooks?: WebhookSecrets;
   /** Deployments (registerDeploymentRoutes); without it the deployment routes answer 404. */
   deployments?: DeploymentRouteDeps;
+  /** The canary control plane (telemetry intake, policy, decisions); without it those routes answer 404. */
+  canary?: CanaryRouteDeps;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -66,6 +69,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     registerEnvironmentRoutes(app, { db: options.agents.db, clock: options.agents.clock });
   }
   if (options.deployments) registerDeploymentRoutes(app, options.deployments);
+  if (options.canary) registerCanaryRoutes(app, options.canary);
 
   return app;
 }

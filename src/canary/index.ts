@@ -85,3 +85,10 @@ export { formatDecisionEvidence, formatDecisionLine } from './engine/format-deci
 export { type CanaryEngine, createCanaryEngine, type EngineIngestOutcome, type EngineOptions, type StartRollout, type WindowLimits } from './engine/run-engine.js';
 export { detectTelemetryFormat, readTelemetryFile, TELEMETRY_READERS, type TelemetryFormat, type TelemetryReader } from './engine/read-telemetry-file.js';
 export { formatTelemetryRecord, type TelemetryRecord } from './engine/telemetry-record.js';
+// The running control plane of a server process: intake → engine → store + bus + WatchDecisions.
+export { getDecision } from './decisions/get-decision.js';
+export { readLastDecisionSequence } from './decisions/read-last-decision-sequence.js';
+export { toEngineDecision } from './decisions/to-engine-decision.js';
+export { encodeTelemetryEvents } from './api/encode-telemetry-events.js';
+export { type CanaryLogger, type CanaryService, type CanaryServiceOptions, type SetPolicyResult, startCanaryService } from './service/start-canary-service.js';
+export { createDeployLink, type DeployDecision, type DeployLink } from './service/create-deploy-link.js';

@@ -7,6 +7,7 @@ import { registerLoadtestCommand } from './commands/loadtest.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerPolicyCommand } from './commands/policy.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerRolloutsCommand } from './commands/rollouts.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerSecretsCommand } from './commands/secrets.js';
@@ -54,6 +55,7 @@ export function createProgram(result: CommandResult): Command {
   registerSchemaCommand(program, result);
   registerLoadtestCommand(program, result);
   registerPolicyCommand(program, result);
+  registerRolloutsCommand(program, result);
   registerAuditCommand(program, result);
   return program;
 }

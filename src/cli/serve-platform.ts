@@ -35,7 +35,7 @@ export async function servePlatform(config: Config, localAgent?: PlatformHooks['
     throw error;
   }
   const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
-  process.stderr.write(`Slipway ${version} is up on ${platform.url} — store: ${store}. Ctrl-C to stop.\n`);
+  process.stderr.write(`Slipway ${version} is up on ${platform.url} — store: ${store}; canary gRPC on 127.0.0.1:${platform.grpcPort}. Ctrl-C to stop.\n`);
 
   await new Promise<void>((resolveStopped) => {
     const stop = (signal: NodeJS.Signals) => {

@@ -70,6 +70,22 @@ const envSchema = z.object({
   SLIPWAY_ROUTER_PORT: port.default(8081),
   /** Interface of the built-in router; it binds 127.0.0.1 only for now (anything else is refused at start). */
   SLIPWAY_ROUTER_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * The message bus of telemetry and canary decisions: `memory` (in-process, one server only), `redis`
+   * (Streams, REDIS_URL) or `nats` (JetStream, NATS_URL). Replicas sharing one DATABASE_URL need redis or nats.
+   */
+  SLIPWAY_BUS: z.enum(['memory', 'redis', 'nats']).default('memory'),
+  /** Redis of SLIPWAY_BUS=redis, e.g. redis://127.0.0.1:6379. */
+  REDIS_URL: z.string().url().optional(),
+  /** NATS of SLIPWAY_BUS=nats, e.g. nats://127.0.0.1:4222. */
+  NATS_URL: z.string().url().optional(),
+  /** TCP port of the canary gRPC service (telemetry intake, WatchDecisions) on 127.0.0.1. 0 picks a free port. */
+  SLIPWAY_GRPC_PORT: port.default(8082),
+  /**
+   * A canary policy file (YAML), reloaded whenever it changes; new rollouts use its latest valid version.
+   * Unset: the built-in default policy (until one is set through PUT /api/v1/canary/policy).
+   */
+  SLIPWAY_CANARY_POLICY: z.string().min(1).optional(),
 });
 
 export type BlobStoreConfig =
@@ -113,7 +129,16 @@ export interface Config {
   routerPort?: number;
   /** The built-in router's interface; loadConfig always sets it, unset means 127.0.0.1. */
   routerHost?: string;
+  /** The bus (bus/createBus); loadConfig always sets it, unset means the in-process memory bus. */
+  bus?: BusConfig;
+  /** The canary gRPC port on 127.0.0.1; loadConfig always sets it, unset means 8082. */
+  grpcPort?: number;
+  /** Absolute path of the hot-reloaded canary policy file; unset: the built-in default policy. */
+  canaryPolicyFile?: string;
 }
+
+/** Which bus to open: memory needs no url; redis and nats always have one. */
+export type BusConfig = { kind: 'memory' } | { kind: 'redis' | 'nats'; url: string };
 
 /** The local agents' defaults: 1 to the CPU count, one job each, stopped after 60 s idle. */
 export function defaultLocalAgents(): LocalAgentsConfig {
@@ -146,7 +171,11 @@ export function loadConfig(
     leaseMs: overrides.leaseMs ?? Math.round(e.SLIPWAY_LEASE_SECONDS * 1000),
     routerPort: overrides.routerPort ?? e.SLIPWAY_ROUTER_PORT,
     routerHost: overrides.routerHost ?? e.SLIPWAY_ROUTER_HOST,
+    bus: overrides.bus ?? resolveBusConfig(e),
+    grpcPort: overrides.grpcPort ?? e.SLIPWAY_GRPC_PORT,
   };
+  const canaryPolicyFile = overrides.canaryPolicyFile ?? (e.SLIPWAY_CANARY_POLICY ? resolve(cwd, e.SLIPWAY_CANARY_POLICY) : undefined);
+  if (canaryPolicyFile) config.canaryPolicyFile = canaryPolicyFile;
   const databaseUrl = overrides.databaseUrl ?? e.DATABASE_URL;
   if (databaseUrl) config.databaseUrl = databaseUrl;
   const masterKey = overrides.masterKey ?? (e.SLIPWAY_MASTER_KEY ? decodeMasterKey(e.SLIPWAY_MASTER_KEY) : undefined);
@@ -158,6 +187,17 @@ export function loadConfig(
   const gitlabWebhookToken = overrides.gitlabWebhookToken ?? e.SLIPWAY_GITLAB_WEBHOOK_TOKEN;
   if (gitlabWebhookToken) config.gitlabWebhookToken = gitlabWebhookToken;
   return config;
+}
+
+function resolveBusConfig(e: z.infer<typeof envSchema>): BusConfig {
+  if (e.SLIPWAY_BUS === 'memory') return { kind: 'memory' };
+  const url = e.SLIPWAY_BUS === 'redis' ? e.REDIS_URL : e.NATS_URL;
+  const variable = e.SLIPWAY_BUS === 'redis' ? 'REDIS_URL' : 'NATS_URL';
+  if (!url) {
+    const example = e.SLIPWAY_BUS === 'redis' ? 'redis://127.0.0.1:6379' : 'nats://127.0.0.1:4222';
+    throw new AppError(ErrorCode.invalidArgument, `invalid environment: SLIPWAY_BUS=${e.SLIPWAY_BUS} needs ${variable} — set it, e.g. ${variable}=${example}`);
+  }
+  return { kind: e.SLIPWAY_BUS, url };
 }
 
 function resolveLocalAgents(e: z.infer<typeof envSchema>): LocalAgentsConfig {

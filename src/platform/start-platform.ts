@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { createServer } from '../api/create-server.js';
 import { createBlobStore } from '../blobs/index.js';
+import { createBus } from '../bus/index.js';
+import { type CanaryService, startCanaryService } from '../canary/index.js';
 import { systemClock } from '../clock/clock.js';
 import { type Config, defaultLocalAgents } from '../config/index.js';
 import { createSecretCrypto, loadMasterKey } from '../secrets/index.js';
@@ -15,6 +17,8 @@ import { defaultMirrorCacheDir, type ScheduleLoop, startScheduleLoop } from './r
 export interface Platform {
   /** Base URL the HTTP server listens on, e.g. http://localhost:8080. */
   url: string;
+  /** The canary gRPC service's port on 127.0.0.1 (CanaryService: telemetry intake, WatchDecisions). */
+  grpcPort: number;
   /** Stops accepting requests, waits for in-flight ones, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -47,6 +51,25 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     logger.warn({ file: masterKey.file }, 'generated a new master key for secrets: back this file up — without it the stored secrets cannot be decrypted');
   }
   const secretCrypto = createSecretCrypto({ key: masterKey.key });
+  // The bus and the canary service (its gRPC port included) come up before the HTTP port: an
+  // unreachable broker or a taken port fails the start at once.
+  const busConfig = config.bus ?? { kind: 'memory' as const };
+  const bus = await createBus(busConfig);
+  let canary: CanaryService;
+  try {
+    canary = await startCanaryService({
+      db: deferredDb,
+      bus,
+      clock: systemClock,
+      logger,
+      grpcPort: config.grpcPort ?? 8082,
+      relayDecisions: busConfig.kind !== 'memory',
+      ...(config.canaryPolicyFile === undefined ? {} : { policyFile: config.canaryPolicyFile }),
+    });
+  } catch (error) {
+    await bus.close();
+    throw error;
+  }
   // Deployments run in this process: one local target and the built-in router (bound after the HTTP port).
   const deployController = createDeployController({
     db: deferredDb,
@@ -54,10 +77,13 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     dataDir: config.dataDir,
     routerPort: config.routerPort ?? 8081,
     ...(config.routerHost === undefined ? {} : { routerHost: config.routerHost }),
+    bus,
+    canary: canary.deployLink,
     onError: (err, context) => logger.error({ err, context }, 'deploy controller error'),
   });
   const app = createServer({
     deployments: { db: deferredDb, controller: deployController },
+    canary: { canary },
     version,
     logger,
     checkHealth: async () => {
@@ -87,7 +113,14 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     },
   });
   // The port is bound before the store opens: a taken port fails at once, not after initdb.
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    await canary.close();
+    await bus.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const loopback = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host);
@@ -102,6 +135,8 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
   } catch (error) {
     await app.close();
     await deployController.close();
+    await canary.close();
+    await bus.close();
     throw error;
   }
   deferredDb.resolve(store.db);
@@ -131,6 +166,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
   let closing: Promise<void> | undefined;
   return {
     url,
+    grpcPort: canary.grpcPort,
     close: () => {
       closing ??= (async () => {
         // The agents first: their canceled jobs still report to this server.
@@ -138,6 +174,9 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
         await agents?.stop();
         await app.close();
         await deployController.close();
+        // After the controller: its router's last telemetry may still reach the engine.
+        await canary.close();
+        await bus.close();
         await store?.close();
       })();
       return closing;

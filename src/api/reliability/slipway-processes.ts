@@ -75,6 +75,8 @@ export async function startServerProcess(options: ServerProcessOptions, readyTim
       SLIPWAY_MASTER_KEY: masterKeyHex,
       SLIPWAY_LEASE_SECONDS: String(options.leaseSeconds),
       SLIPWAY_LOG_LEVEL: 'warn',
+      // Several servers run side by side: a fixed canary gRPC port would be taken by the first.
+      SLIPWAY_GRPC_PORT: '0',
     },
   });
   const server = { ...wrap(cli), url: `http://127.0.0.1:${options.port}` };

@@ -9,6 +9,7 @@ import { systemClock } from '../../clock/clock.js';
 import type { SecretCrypto } from '../../secrets/index.js';
 import type { Db } from '../../store/db.js';
 import { createServer } from '../create-server.js';
+import type { CanaryRouteDeps } from '../canary-routes.js';
 import type { WebhookSecrets } from '../webhook-routes.js';
 
 /** The agent token the test platform's server expects unless told otherwise. */
@@ -34,6 +35,8 @@ export interface TestPlatformOptions {
   blobStore?: BlobStore;
   /** An in-process agent started once the server listens, stopped by `stop()`. */
   agent?: TestAgentOptions;
+  /** Serves the canary routes of this service (owned by the caller: stop() does not close it). */
+  canary?: CanaryRouteDeps;
 }
 
 export interface TestPlatform {
@@ -88,6 +91,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
       blobStore,
     },
     ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
+    ...(options.canary === undefined ? {} : { canary: options.canary }),
   });
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 async function startUp(dataDir: string) {
-  const cli = spawnCli(['up', '--port', '0', '--data-dir', dataDir], { env: { SLIPWAY_LOG_LEVEL: 'warn' } });
+  const cli = spawnCli(['up', '--port', '0', '--data-dir', dataDir], { env: { SLIPWAY_LOG_LEVEL: 'warn', SLIPWAY_GRPC_PORT: '0' } });
   // A first start runs PGlite's initdb: seconds on a quiet machine, far more on a loaded one.
   const url = await waitFor('the "is up on" line', () => /is up on (http:\/\/\S+)/.exec(cli.stderr())?.[1], 90_000);
   return { cli, url };
@@ -32,6 +32,10 @@ describe('slipway up', () => {
     const missing = await fetch(`${url}/api/v1/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+    // The canary control plane is wired in: the built-in policy is the one new rollouts get.
+    const policy = await fetch(`${url}/api/v1/canary/policy`);
+    expect(await policy.json()).toMatchObject({ policy: { name: 'default', version: expect.stringMatching(/^sha256:/) } });
+    expect(cli.stderr()).toMatch(/canary gRPC on 127\.0\.0\.1:\d+/);
 
     cli.child.kill('SIGINT');
     const exit = await cli.exited;
@@ -50,7 +54,7 @@ describe('slipway up', () => {
     dirs.push(dataDir);
     const first = await startUp(dataDir);
     const port = new URL(first.url).port;
-    const second = spawnCli(['up', '--port', port, '--data-dir', `${dataDir}-2`]);
+    const second = spawnCli(['up', '--port', port, '--data-dir', `${dataDir}-2`], { env: { SLIPWAY_GRPC_PORT: '0' } });
     dirs.push(`${dataDir}-2`);
     const exit = await second.exited;
     expect(exit.code).toBe(1);

@@ -4,6 +4,7 @@ import type { Db } from '../../store/index.js';
 import type { DeployLock } from '../lock/deploy-lock.js';
 import type { RouterBackend, TrafficRouter } from '../router/router.js';
 import type { ReplicaFailure, Target } from '../targets/target.js';
+import type { CanaryLink } from './canary-link.js';
 import type { TelemetryWindow } from './telemetry-window.js';
 import type { Wakers } from './wakers.js';
 
@@ -30,6 +31,10 @@ export interface ControllerRuntime {
   draining: Set<string>;
   /** service → the version being rolled out; its backends get the canary track. */
   rollingOut: Map<string, string>;
+  /** The canary engine that judges `analysis` steps; absent: the health threshold (run-health-analysis.ts). */
+  canary?: CanaryLink;
+  /** service → the canary rollout id its router telemetry is published under (only while one runs). */
+  canaryRollouts: Map<string, string>;
   /** Set by close(): loops stop at their next pass. */
   closed: boolean;
 }

@@ -9,6 +9,7 @@ import { createBuiltinRouter } from '../router/builtin/router.js';
 import type { RouterWeights, TrafficRouter } from '../router/router.js';
 import { createLocalTarget } from '../targets/local/target.js';
 import type { Replica } from '../targets/target.js';
+import type { CanaryLink } from './canary-link.js';
 import { type ControllerRuntime, syncBackends } from './controller-runtime.js';
 import { type Deployment, loadDeployment } from './deployment.js';
 import { listDeployments } from './list-deployments.js';
@@ -30,8 +31,13 @@ export interface DeployControllerOptions {
   routerPort?: number;
   /** Only 127.0.0.1 (or localhost) for now: the built-in router binds loopback. */
   routerHost?: string;
-  /** Router telemetry goes to `telemetry.raw` when given. */
+  /** Router telemetry of canary rollouts goes to `telemetry.raw` when given. */
   bus?: Bus;
+  /**
+   * The canary engine: a canary's `analysis` steps wait for its decisions, and its ROLLBACK aborts the
+   * rollout at any step. Absent: `analysis` is the router health threshold (run-health-analysis.ts).
+   */
+  canary?: CanaryLink;
   /** Default: the store-backed lock on `db`. */
   lock?: DeployLock;
   /** Env every replica starts from, e.g. {PATH}; default {}. */
@@ -84,7 +90,10 @@ export function createDeployController(options: DeployControllerOptions): Deploy
   }
   const onError = options.onError ?? (() => {});
   const telemetry = createTelemetryWindow({ keepMs: 3600_000, now: () => clock.now() });
-  const publisher: TelemetryPublisher | undefined = options.bus ? createTelemetryPublisher(options.bus, { onError: (e) => onError(e, 'telemetry') }) : undefined;
+  const canaryRollouts = new Map<string, string>();
+  const publisher: TelemetryPublisher | undefined = options.bus
+    ? createTelemetryPublisher(options.bus, { rolloutOf: (service) => canaryRollouts.get(service), onError: (e) => onError(e, 'telemetry') })
+    : undefined;
   const wakers = createWakers();
   const loops = new Map<number, { done: Promise<void>; abortWait: AbortController }>();
   let runtime: ControllerRuntime | undefined;
@@ -155,6 +164,8 @@ export function createDeployController(options: DeployControllerOptions): Deploy
         failures: new Map(),
         draining: new Set(),
         rollingOut: new Map(),
+        ...(options.canary ? { canary: options.canary } : {}),
+        canaryRollouts,
         closed: false,
       };
     },

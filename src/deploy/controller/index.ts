@@ -12,7 +12,8 @@
  * - environment release: the stable release of a service in an environment, set when a deployment
  *   succeeds, under the environment lock's fencing token.
  * - rollback: abort the rollout in progress, or deploy the previous (or named) release the fastest way.
- * - analysis (for now): a health threshold on the router's telemetry, until the canary engine is wired.
+ * - analysis: a canary step judged by the canary engine (run-canary-analysis.ts) when the controller is
+ *   given one; otherwise a health threshold on the router's telemetry (run-health-analysis.ts).
  */
 export {
   createDeployController,
@@ -32,3 +33,4 @@ export {
 export type { RollbackInput, RollbackResult } from './rollback-environment.js';
 export type { SubmitDeploymentInput } from './submit-deployment.js';
 export { telemetryTopic } from './publish-telemetry.js';
+export type { CanaryDecisionSummary, CanaryLink } from './canary-link.js';

@@ -1,5 +1,6 @@
 // A tiny service for local target tests; its behaviour is chosen by env (see target.test.ts).
 // /ready: 503 until READY_AFTER_MS passed and between READY_DOWN_FROM_MS and READY_DOWN_UNTIL_MS; /live: 500 when this run fails liveness; else 200.
+// FAIL_REQUESTS=1: every other path answers 500 (a release that is up and ready but broken, for canary analysis).
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -37,6 +38,8 @@ const server = createServer((req, res) => {
   if (req.url === '/ready' && (age < Number(env.READY_AFTER_MS ?? 0) || readyDown)) {
     res.statusCode = 503;
   } else if (req.url === '/live' && failLivenessThisRun) {
+    res.statusCode = 500;
+  } else if (env.FAIL_REQUESTS && req.url !== '/ready' && req.url !== '/live') {
     res.statusCode = 500;
   }
   res.end(`${env.VERSION} ${req.url}`);
