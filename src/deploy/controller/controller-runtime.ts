@@ -44,11 +44,11 @@ export interface ControllerRuntime {
  * those draining. Called on every replica event and before every weight change, so traffic only ever
  * goes to replicas whose readiness probe passes.
  */
-export async function syncBackends(rt: ControllerRuntime, service: string): Promise<void> {
-  const rolling = rt.rollingOut.get(service);
+export async function syncBackends(rt: ControllerRuntime, service: string, replicasOf = service): Promise<void> {
+  const rolling = rt.rollingOut.get(replicasOf);
   const backends: RouterBackend[] = rt.target
     .listReplicas()
-    .filter((replica) => replica.service === service && replica.state === 'ready' && !rt.draining.has(replica.id))
+    .filter((replica) => replica.service === replicasOf && replica.state === 'ready' && !rt.draining.has(replica.id))
     .map((replica) => ({
       id: replica.id,
       version: replica.version,

@@ -241,4 +241,17 @@ describePglite('deploy controller end to end (local target, built-in router)', (
     expect(done.events.map((e) => e.type)).toEqual(['weightsSet', 'analysisCompleted', 'weightsSet', 'aborted']);
     expect(await versionsServed()).toEqual(new Set(['v2']));
   });
+
+  it('blue-green with a preview service: green is previewed, then takes all traffic without failed requests', async () => {
+    const traffic = startTrafficLoop(controller.routerUrl, 'web');
+    const d = await submit('v7', { blueGreen: { scaleDownDelaySeconds: 0, previewService: 'web-preview' } });
+    const done = await waitForStatus(d.id, ['succeeded', 'failed']);
+    const records = await traffic.stop();
+    expect(done.status).toBe('succeeded');
+    // One preview switch, one switch of the service: the planner saw its preview weights applied.
+    const switches = done.events.filter((e) => e.type === 'weightsSet').map((e) => (e.type === 'weightsSet' ? e.service : ''));
+    expect(switches).toEqual(['web-preview', 'web']);
+    expect(failuresOf(records)).toEqual([]);
+    expect(await versionsServed()).toEqual(new Set(['v7']));
+  });
 });

@@ -121,7 +121,8 @@ export async function runRollout(rt: ControllerRuntime, input: RolloutInput): Pr
             record();
             break;
           case 'setWeights': {
-            await syncBackends(rt, action.service);
+            // A preview service routes to the deployment's own replicas (green), not to replicas of its name.
+            await syncBackends(rt, action.service, d.service);
             await rt.router.setWeights(action.service, action.weights);
             const event: RolloutEvent = { type: 'weightsSet', service: action.service, weights: action.weights, timeMs };
             events.push(event);
@@ -203,8 +204,13 @@ async function observe(rt: ControllerRuntime, d: Deployment, stableVersion: stri
       ...(replica.state === 'failed' ? { failed: true } : {}),
       startedAtMs: replica.startedAtMs,
     }));
-  const weights = (await rt.router.readState()).services[d.service]?.weights ?? {};
-  return { service: d.service, stableVersion, newVersion: d.version, replicas, startedAtMs: d.startedAt!.getTime(), running, weights };
+  const services = (await rt.router.readState()).services;
+  const weights = services[d.service]?.weights ?? {};
+  const state: RolloutState = { service: d.service, stableVersion, newVersion: d.version, replicas, startedAtMs: d.startedAt!.getTime(), running, weights };
+  // The planner re-sends the preview's weights until it sees them applied: without them here it never did.
+  const preview = d.strategy.type === 'blueGreen' ? d.strategy.previewService : undefined;
+  if (preview !== undefined) state.previewWeights = services[preview]?.weights ?? {};
+  return state;
 }
 
 /** The failure to store for a failed rollout: the planner's reason plus what the failing replica said. */
