@@ -1,3 +1,4 @@
+import type { DeployStepDeployment } from '../runner/index.js';
 import type { JobAttemptResult } from '../scheduler/index.js';
 
 /** A server answer the agent acts on: the status, and the JSON body when there is one. */
@@ -36,6 +37,19 @@ export interface AgentClient {
     key: string,
     archive: AsyncIterable<Uint8Array>,
   ): Promise<Answer<{ saved?: boolean; reason?: string; error?: { message?: string } }>>;
+  /** Streams a tar archive of a deploy step's release files into the server's blob store. */
+  uploadRelease(jobId: number, fencingToken: number, stepIndex: number, archive: AsyncIterable<Uint8Array>): Promise<Answer<{ digest?: string; size?: number; error?: { message?: string } }>>;
+  /** Submits the deploy step's deployment (idempotent per job step); see register-deploy-step-routes.ts. */
+  submitDeployment(jobId: number, fencingToken: number, body: Record<string, unknown>): Promise<Answer<DeploymentAnswer>>;
+  readDeployment(jobId: number, fencingToken: number, deploymentId: number): Promise<Answer<DeploymentAnswer>>;
+  abortDeployment(jobId: number, fencingToken: number, deploymentId: number, reason: string): Promise<Answer<DeploymentAnswer>>;
+}
+
+/** A deploy step's deployment as the server shows it (DeployStepDeployment), or why not. */
+export interface DeploymentAnswer {
+  deployment?: DeployStepDeployment;
+  created?: boolean;
+  error?: { message?: string };
 }
 
 export interface NeededArtifact {
@@ -124,5 +138,11 @@ export function createAgentClient(serverUrl: string, token: string): AgentClient
       postJson(`/api/v1/jobs/${jobId}/caches/lookup`, { fencingToken, key, restoreKeys }),
     saveCache: (jobId, fencingToken, key, archive) =>
       putArchive(`/api/v1/jobs/${jobId}/caches?${new URLSearchParams({ fencingToken: String(fencingToken), key })}`, archive),
+    uploadRelease: (jobId, fencingToken, stepIndex, archive) =>
+      putArchive(`/api/v1/jobs/${jobId}/deployments/releases?${new URLSearchParams({ fencingToken: String(fencingToken), stepIndex: String(stepIndex) })}`, archive),
+    submitDeployment: (jobId, fencingToken, body) => postJson(`/api/v1/jobs/${jobId}/deployments`, { ...body, fencingToken }),
+    readDeployment: (jobId, fencingToken, deploymentId) => getJson(`/api/v1/jobs/${jobId}/deployments/${deploymentId}?fencingToken=${fencingToken}`),
+    abortDeployment: (jobId, fencingToken, deploymentId, reason) =>
+      postJson(`/api/v1/jobs/${jobId}/deployments/${deploymentId}/abort`, { fencingToken, reason }),
   };
 }

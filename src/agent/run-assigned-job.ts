@@ -4,10 +4,11 @@ import type { JobAssignment } from '../api/agents/job-assignment.js';
 import type { Clock } from '../clock/clock.js';
 import { createSecretMasker } from '../logs/mask-secrets.js';
 import { createFailure, type Failure } from '../runner/failure.js';
-import { executeJob, type JobResult, type Sandbox } from '../runner/index.js';
+import { createBuiltInActions, executeJob, type JobResult, type Sandbox } from '../runner/index.js';
 import type { JobAttemptResult } from '../scheduler/index.js';
 import type { AgentClient } from './create-agent-client.js';
 import { createApprovalWaiter } from './create-approval-waiter.js';
+import { createDeployStepClient } from './create-deploy-step-client.js';
 import { createJobFiles } from './create-job-files.js';
 import { type ChunkOutcome, createLogUploader } from './create-log-uploader.js';
 
@@ -106,6 +107,9 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
         ? { source: { kind: 'remote', repoUrl: assignment.repoUrl, commitSha: assignment.commitSha, mirrorCacheDir: options.mirrorCacheDir } }
         : {}),
       waitForApproval: createApprovalWaiter({ client, jobId, fencingToken }),
+      actions: createBuiltInActions({
+        deploySteps: createDeployStepClient({ client, jobId, fencingToken, environment: assignment.job.environment }),
+      }),
       beforeWork: async () => {
         const failure = await files.prepare();
         if (failure) write(`Slipway: ${failure.message}\n`);

@@ -8,6 +8,7 @@ import { registerSecretRoutes } from './secret-routes.js';
 import { registerEnvironmentRoutes } from './environment-routes.js';
 import { type DeploymentRouteDeps, registerDeploymentRoutes } from './deployment-routes.js';
 import { type CanaryRouteDeps, registerCanaryRoutes } from './canary-routes.js';
+import { type Metrics, registerMetricsRoute } from '../metrics/index.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -27,6 +28,8 @@ export interface ServerOptions {
   deployments?: DeploymentRouteDeps;
   /** The canary control plane (telemetry intake, policy, decisions); without it those routes answer 404. */
   canary?: CanaryRouteDeps;
+  /** Served at GET /metrics and recorded by the agent routes; without it /metrics answers 404. */
+  metrics?: Metrics;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -61,8 +64,11 @@ export function createServer(options: ServerOptions): FastifyInstance {
     return renderPlaceholderPage(options.version);
   });
 
+  if (options.metrics) registerMetricsRoute(app, options.metrics);
+
   if (options.agents) {
-    const agentContext = registerAgentRoutes(app, options.agents, options.logger);
+    const agents = options.metrics ? { ...options.agents, metrics: options.agents.metrics ?? options.metrics } : options.agents;
+    const agentContext = registerAgentRoutes(app, agents, options.logger);
     registerWebhookRoutes(app, agentContext, options.webhooks ?? {});
     registerListRunsRoute(app, options.agents.db);
     if (options.agents.secretCrypto) registerSecretRoutes(app, { db: options.agents.db, crypto: options.agents.secretCrypto });

@@ -8,6 +8,7 @@ import { systemClock } from '../clock/clock.js';
 import { type Config, defaultLocalAgents } from '../config/index.js';
 import { createSecretCrypto, loadMasterKey } from '../secrets/index.js';
 import { createDeployController } from '../deploy/controller/index.js';
+import { createMetrics } from '../metrics/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { version } from '../version.js';
 import { autoscaleLocalAgents, type LocalAgentPool } from './autoscale-local-agents.js';
@@ -51,6 +52,8 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     logger.warn({ file: masterKey.file }, 'generated a new master key for secrets: back this file up — without it the stored secrets cannot be decrypted');
   }
   const secretCrypto = createSecretCrypto({ key: masterKey.key });
+  // One registry for this server (GET /metrics); the queue gauges read the store once it is open.
+  const metrics = createMetrics({ db: deferredDb });
   // The bus and the canary service (its gRPC port included) come up before the HTTP port: an
   // unreachable broker or a taken port fails the start at once.
   const busConfig = config.bus ?? { kind: 'memory' as const };
@@ -64,6 +67,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
       logger,
       grpcPort: config.grpcPort ?? 8082,
       relayDecisions: busConfig.kind !== 'memory',
+      metrics,
       ...(config.canaryPolicyFile === undefined ? {} : { policyFile: config.canaryPolicyFile }),
     });
   } catch (error) {
@@ -80,10 +84,13 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     bus,
     canary: canary.deployLink,
     onError: (err, context) => logger.error({ err, context }, 'deploy controller error'),
+    metrics,
+    logger,
   });
   const app = createServer({
     deployments: { db: deferredDb, controller: deployController },
     canary: { canary },
+    metrics,
     version,
     logger,
     checkHealth: async () => {
@@ -103,6 +110,8 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
             agentToken: config.agentToken,
             secretCrypto,
             blobStore: createBlobStore(config.blobs),
+            // `uses: deploy` steps deploy through this process's controller.
+            deployController,
             ...(config.leaseMs === undefined ? {} : { leaseMs: config.leaseMs }),
           },
         }

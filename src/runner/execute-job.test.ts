@@ -165,7 +165,7 @@ describe('executeJob', () => {
     expect(result.failure).toEqual({
       kind: 'user',
       retryable: false,
-      message: "step 'fetch' uses unknown action 'nope'; known actions: git-checkout",
+      message: "step 'fetch' uses unknown action 'nope'; known actions: deploy, git-checkout",
     });
   });
 

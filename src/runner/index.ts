@@ -10,7 +10,8 @@
  *   working tree under the run directory.
  * - sandbox: what isolates a step's processes: bubblewrap (read-only host, private /tmp,
  *   writable workspace, optional no network) or none when bwrap is missing or cannot run.
- * - action: a built-in `uses:` step implemented by Slipway (e.g. `git-checkout`).
+ * - action: a built-in `uses:` step implemented by Slipway (`git-checkout`, `deploy` — the latter only
+ *   through a server: the agent hands it a DeployStepClient, a local run does not).
  * - approval step: an `approval:` step; the driver waits at its gate (WaitForApproval). The local
  *   driver has no server and so nobody to approve: there it fails with a clear message.
  * - executor: executeJob — one job attempt, reporting results as data and output as events.
@@ -18,7 +19,8 @@
  */
 export type { Action, ActionContext, ActionOutcome, ActionRegistry, CheckoutSource } from './actions/action.js';
 export { createActionRegistry } from './actions/action.js';
-export { createBuiltInActions } from './actions/built-in-actions.js';
+export { type BuiltInActionsOptions, createBuiltInActions } from './actions/built-in-actions.js';
+export type { DeployStepAnswer, DeployStepClient, DeployStepDeployment, DeployStepRequest } from './actions/deploy-step-client.js';
 export { createGitCheckoutAction } from './actions/git-checkout.js';
 export { type ApprovalStepRequest, type WaitForApproval, describeApprovalNeedsServer } from './approval-step.js';
 export type { ExecuteJobContext, ExecutorEvent, OutputSource } from './execute-job.js';

@@ -102,7 +102,7 @@ describeEachStore('reportJobResult', (h) => {
         { index: 2, status: 'skipped' },
       ],
     });
-    expect(outcome).toEqual({ accepted: true, status: 'failed', promoted: [], skipped: [], runStatus: 'failed' });
+    expect(outcome).toEqual({ accepted: true, runId: run.id, startedAt: new Date(t0), status: 'failed', promoted: [], skipped: [], runStatus: 'failed' });
     const detail = (await getRun(h.db, run.id))!;
     expect(detail).toMatchObject({ status: 'failed', finishedAt: new Date(t0 + 7_000), startedAt: new Date(t0) });
     expect(detail.jobs[0]).toMatchObject({ status: 'failed', failure: userFailure, finishedAt: new Date(t0 + 7_000) });
@@ -126,7 +126,7 @@ describeEachStore('reportJobResult', (h) => {
         { index: 1, status: 'failed', exitCode: 3 },
       ],
     });
-    expect(outcome).toEqual({ accepted: true, status: 'succeeded', promoted: [], skipped: [], runStatus: 'succeeded' });
+    expect(outcome).toEqual({ accepted: true, runId: run.id, startedAt: new Date(t0), status: 'succeeded', promoted: [], skipped: [], runStatus: 'succeeded' });
     expect((await getRun(h.db, run.id))!.jobs[0]!.steps.map((s) => [s.status, s.exitCode])).toEqual([
       ['succeeded', 0],
       ['failed', 3],

@@ -36,7 +36,10 @@ export type ReportRejection =
   /** The job already finished (a repeated report, or canceled meanwhile). */
   | 'already-finished';
 
-export type ReportOutcome = ({ accepted: true } & SettledAttempt) | { accepted: false; reason: ReportRejection };
+/** An accepted report also says which run the job is of and when the attempt started (metrics, logs). */
+export type ReportOutcome =
+  | ({ accepted: true; runId: number; startedAt: Date | null } & SettledAttempt)
+  | { accepted: false; reason: ReportRejection };
 
 /**
  * Records the end of a job attempt from the agent holding its lease, then retries it or finishes it,
@@ -77,7 +80,7 @@ export async function reportJobResult(db: Db, clock: Clock, input: ReportJobResu
     );
     const job = rows[0];
     if (!job) return rejected(await whyRejected(db, input));
-    return { accepted: true as const, ...(await followUpCommittedJob(db, job, result.status, now)) };
+    return { accepted: true as const, runId: job.runId, startedAt: job.startedAt, ...(await followUpCommittedJob(db, job, result.status, now)) };
   }
   return db.transaction(async (tx) => {
     // The job's lock first, then (in settleAttempt) its run's: see there why this order.
@@ -92,7 +95,7 @@ export async function reportJobResult(db: Db, clock: Clock, input: ReportJobResu
       [job.id, steps],
     );
     const settled = await settleAttempt(tx, job, { status: 'failed', failure: result.failure! }, now, input.retry);
-    return { accepted: true as const, ...settled };
+    return { accepted: true as const, runId: job.runId, startedAt: job.startedAt, ...settled };
   });
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock/clock.js';
 import { finishLog } from '../../logs/index.js';
 import { advanceGates, claimJob, reportJobResult, repairStalledRuns, requeueExpiredLeases } from '../../scheduler/index.js';
 import { resolveSecretsForJob, type SecretCrypto } from '../../secrets/index.js';
+import type { Metrics } from '../../metrics/index.js';
 import { type Db, isTerminalJobStatus } from '../../store/index.js';
 import type { JobAssignment } from './job-assignment.js';
 
@@ -45,6 +46,8 @@ export interface DispatcherOptions {
   tickMs?: number;
   /** Decrypts the secrets assigned with each job; without it jobs get none. */
   secretCrypto?: SecretCrypto;
+  /** Queue wait of each claim, and the connected agents and busy slots at scrape time. */
+  metrics?: Metrics;
 }
 
 export const defaultLeaseMs = 15_000;
@@ -85,6 +88,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const claimFor = async (agent: ConnectedAgent): Promise<boolean> => {
     const claimed = await claimJob(options.db, options.clock, { agentId: agent.id, labels: agent.labels, leaseMs });
     if (!claimed) return false;
+    const { job } = claimed;
+    options.metrics?.jobClaimed(((job.startedAt?.getTime() ?? options.clock.now()) - job.readyAt.getTime()) / 1000);
     // Everything else the assignment needs in one round trip: dispatch latency is counted in them.
     const { rows } = await options.db.query<JobPlacement>(
       `SELECT p.id AS "projectId", p.repo_url AS "repoUrl", r.commit_sha AS "commitSha",
@@ -114,20 +119,25 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         if (secrets.size > 0) assignment.secrets = Object.fromEntries(secrets);
       } catch (error) {
         const message = `the job's secrets could not be decrypted: ${error instanceof Error ? error.message : String(error)}`;
-        options.logger.error({ jobId: claimed.job.id, err: error }, 'failing a job whose secrets cannot be decrypted');
+        options.logger.error({ jobId: job.id, runId: job.runId, err: error }, 'failing a job whose secrets cannot be decrypted');
         const outcome = await reportJobResult(options.db, options.clock, {
           jobId: claimed.job.id,
           fencingToken: claimed.fencingToken,
           result: { status: 'failed', failure: { kind: 'infra', retryable: false, message }, steps: [] },
         });
-        if (outcome.accepted && isTerminalJobStatus(outcome.status)) await finishLog(options.db, claimed.job.id);
+        if (outcome.accepted && isTerminalJobStatus(outcome.status)) {
+          await finishLog(options.db, claimed.job.id);
+          options.metrics?.jobFinished(outcome.status);
+          if (outcome.runStatus) options.metrics?.runFinished(outcome.runStatus);
+        }
         return true;
       }
     }
     slotsOf(agent.id).add(claimed.job.id);
     agentByJob.set(claimed.job.id, agent.id);
     // A failed write leaves the job leased to a gone agent: the lease expires and the job is requeued.
-    if (!agent.send(assignment)) options.logger.warn({ jobId: claimed.job.id, agentId: agent.id }, 'agent stream gone after claim');
+    if (!agent.send(assignment)) options.logger.warn({ jobId: job.id, runId: job.runId, agentId: agent.id }, 'agent stream gone after claim');
+    else options.logger.debug({ jobId: job.id, runId: job.runId, agentId: agent.id, attempt: job.attempt }, 'job assigned');
     return true;
   };
 
@@ -194,6 +204,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     });
   }, tickMs);
   timer.unref();
+  const unwatchAgents = options.metrics?.watchAgents(() => {
+    let slots = 0;
+    for (const agent of agents.values()) slots += agent.capacity;
+    return { connected: agents.size, slots, busySlots: agentByJob.size };
+  });
 
   function release(jobId: number): void {
     const agentId = agentByJob.get(jobId);
@@ -227,6 +242,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     close: async () => {
       closed = true;
       clearInterval(timer);
+      unwatchAgents?.();
       await running;
     },
   };

@@ -5,8 +5,10 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { BlobStore } from '../../blobs/index.js';
 import type { Clock } from '../../clock/clock.js';
+import type { DeployController } from '../../deploy/controller/index.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { appendLogChunk, createLogHub, finishLog, type LogHub, maxLogChunkBytes } from '../../logs/index.js';
+import type { Metrics } from '../../metrics/index.js';
 import { extendLease, registerAgent, releaseUndeliveredJobs, reportJobResult } from '../../scheduler/index.js';
 import type { SecretCrypto } from '../../secrets/index.js';
 import { type Db, isTerminalJobStatus } from '../../store/index.js';
@@ -17,6 +19,7 @@ import { openSseStream } from './open-sse-stream.js';
 import { parseBody } from './parse-body.js';
 import { registerApprovalRoutes } from './register-approval-routes.js';
 import { registerBlobRoutes } from './register-blob-routes.js';
+import { registerDeployStepRoutes } from './register-deploy-step-routes.js';
 import { registerRunRoutes } from './register-run-routes.js';
 
 export interface AgentRouteDeps {
@@ -38,6 +41,10 @@ export interface AgentRouteDeps {
   secretCrypto?: SecretCrypto;
   /** Where artifacts and caches are kept; without it the artifact and cache routes are not registered. */
   blobStore?: BlobStore;
+  /** Runs the deployments of `uses: deploy` steps; without it (or blobStore) the deploy step routes are not registered. */
+  deployController?: DeployController;
+  /** Jobs and runs finished, queue wait, agents connected (metrics/); without it nothing is counted. */
+  metrics?: Metrics;
 }
 
 export interface AgentRoutesContext {
@@ -48,6 +55,7 @@ export interface AgentRoutesContext {
   /** Aborted when the server closes: held-open streams end so close() does not wait for clients. */
   shutdown: AbortSignal;
   mirrorCacheDir: string;
+  metrics?: Metrics;
 }
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -93,6 +101,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
     leaseMs,
     ...(deps.tickMs !== undefined ? { tickMs: deps.tickMs } : {}),
     ...(deps.secretCrypto ? { secretCrypto: deps.secretCrypto } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   const shutdown = new AbortController();
   app.addHook('preClose', async () => {
@@ -102,6 +111,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
   const ctx: AgentRoutesContext = { db: deps.db, clock: deps.clock, hub, dispatcher,
     shutdown: shutdown.signal,
     mirrorCacheDir: deps.mirrorCacheDir ?? join(tmpdir(), 'slipway-mirrors'),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
   const authenticate = (header: string | undefined) => checkAgentToken(header, deps.agentToken);
 
@@ -197,6 +207,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
     authenticate(request.headers.authorization);
     const { id } = parseBody(idParams, request.params, 'job id');
     const body = parseBody(resultBody, request.body, 'job result');
+    const log = request.log.child({ jobId: id });
     try {
       const outcome = await reportJobResult(deps.db, deps.clock, {
         jobId: id,
@@ -206,6 +217,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
           : { status: body.result.status, steps: body.result.steps ?? [] },
       });
       if (!outcome.accepted) {
+        log.info({ reason: outcome.reason }, 'job result refused');
         throw new AppError(ErrorCode.conflict, `the result of job ${id} was not accepted: ${outcome.reason}`, {
           details: { reason: outcome.reason },
         });
@@ -214,6 +226,13 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
       if (isTerminalJobStatus(outcome.status)) {
         await finishLog(deps.db, id);
         hub.close(id);
+        const durationMs = outcome.startedAt ? deps.clock.now() - outcome.startedAt.getTime() : undefined;
+        deps.metrics?.jobFinished(outcome.status, durationMs === undefined ? undefined : durationMs / 1000);
+        log.info({ runId: outcome.runId, status: outcome.status, durationMs }, 'job finished');
+      } else log.info({ runId: outcome.runId, status: outcome.status, readyAt: outcome.readyAt }, 'job attempt failed: retrying');
+      if (outcome.runStatus) {
+        deps.metrics?.runFinished(outcome.runStatus);
+        log.info({ runId: outcome.runId, runStatus: outcome.runStatus }, 'run finished');
       }
       return { status: outcome.status, runStatus: outcome.runStatus ?? null };
     } finally {
@@ -224,5 +243,6 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
   registerRunRoutes(app, ctx);
   registerApprovalRoutes(app, { db: deps.db, clock: deps.clock, dispatcher, authenticate });
   if (deps.blobStore) registerBlobRoutes(app, { db: deps.db, clock: deps.clock, blobStore: deps.blobStore, authenticate });
+  if (deps.blobStore && deps.deployController) registerDeployStepRoutes(app, { db: deps.db, blobStore: deps.blobStore, controller: deps.deployController, authenticate });
   return ctx;
 }

@@ -89,6 +89,8 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
   app.post('/api/v1/runs/:id/cancel', async (request, reply) => {
     const { id } = parseBody(idParams, request.params, 'run id');
     const canceled = await cancelRun(ctx.db, ctx.clock, id);
+    // Without running jobs the cancel finishes the run here; otherwise the last job's report does.
+    if (canceled.runStatus) ctx.metrics?.runFinished(canceled.runStatus);
     for (const job of canceled.running) {
       if (ctx.dispatcher.cancelJob(job.jobId, job.leaseOwner)) continue;
       request.log.info({ jobId: job.jobId, agentId: job.leaseOwner }, 'agent not connected here: it stops at its next heartbeat');

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { runAgent } from '../../agent/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BlobStore, createFsBlobStore } from '../../blobs/index.js';
 import { systemClock } from '../../clock/clock.js';
+import type { Metrics } from '../../metrics/index.js';
 import type { SecretCrypto } from '../../secrets/index.js';
 import type { Db } from '../../store/db.js';
 import { createServer } from '../create-server.js';
 import type { CanaryRouteDeps } from '../canary-routes.js';
+import type { DeploymentRouteDeps } from '../deployment-routes.js';
 import type { WebhookSecrets } from '../webhook-routes.js';
 
 /** The agent token the test platform's server expects unless told otherwise. */
@@ -37,6 +39,16 @@ export interface TestPlatformOptions {
   agent?: TestAgentOptions;
   /** Serves the canary routes of this service (owned by the caller: stop() does not close it). */
   canary?: CanaryRouteDeps;
+  /** Serves GET /metrics and records into it. */
+  metrics?: Metrics;
+  /** Default a silent pino logger. */
+  logger?: FastifyBaseLogger;
+  /**
+   * Serves the deployment routes and the deploy step's job routes with this controller (owned by the
+   * caller: stop() does not close it). Give it the same blob store as `blobStore`: releases of deploy
+   * steps and artifacts are read from there.
+   */
+  deployments?: DeploymentRouteDeps;
 }
 
 export interface TestPlatform {
@@ -78,7 +90,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
   const blobStore = options.blobStore ?? createFsBlobStore({ root: blobDir! });
   const app = createServer({
     version: 'test',
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     checkHealth: async () => ({ ok: true }),
     agents: {
       db,
@@ -89,9 +101,12 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
       ...(options.mirrorCacheDir === undefined ? {} : { mirrorCacheDir: options.mirrorCacheDir }),
       ...(options.secretCrypto === undefined ? {} : { secretCrypto: options.secretCrypto }),
       blobStore,
+      ...(options.deployments === undefined ? {} : { deployController: options.deployments.controller }),
     },
     ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
     ...(options.canary === undefined ? {} : { canary: options.canary }),
+    ...(options.deployments === undefined ? {} : { deployments: options.deployments }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });

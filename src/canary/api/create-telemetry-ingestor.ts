@@ -2,6 +2,7 @@ import { toBinary } from '@bufbuild/protobuf';
 import type { Bus } from '../../bus/bus.js';
 import type { Clock } from '../../clock/clock.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
+import type { Metrics } from '../../metrics/index.js';
 import { type TelemetryBatch, TelemetryBatchSchema } from '../gen/slipway/canary/v1/canary_pb.js';
 import { RejectReason } from '../windows/reject-reason.js';
 import { checkEvent } from '../windows/check-event.js';
@@ -27,6 +28,8 @@ export interface TelemetryIngestorOptions {
   maxEventAgeMs?: number;
   /** Custom metrics per event. Default 16, as the windows' maxMetricNames. */
   maxMetricsPerEvent?: number;
+  /** Events accepted and rejected by reason, and the lag of the accepted ones; absent: not counted. */
+  metrics?: Metrics;
 }
 
 /** Validates batches and publishes the accepted events; shared by gRPC, HTTP and the bus intake. */
@@ -71,6 +74,12 @@ export function createTelemetryIngestor(options: TelemetryIngestorOptions): Tele
         } catch (error) {
           throw new AppError(ErrorCode.unavailable, `could not publish ${accepted.length} telemetry events to ${telemetryTopic}: retry the batch`, { cause: error });
         }
+      }
+      // Only once published: a batch failed for the bus is retried whole by its producer, and would count twice.
+      const { metrics } = options;
+      if (metrics) {
+        metrics.telemetryIngested(accepted.length, counts.rejectedByReason);
+        for (const event of accepted) metrics.telemetryLag((nowMs - event.eventTimeMs) / 1000);
       }
       return counts;
     },

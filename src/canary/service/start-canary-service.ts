@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Bus, Subscription } from '../../bus/bus.js';
 import type { Clock } from '../../clock/clock.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
+import type { Metrics } from '../../metrics/index.js';
 import type { Diagnostic } from '../../pipeline/model.js';
 import type { Db } from '../../store/db.js';
 import { createTelemetryIngestor, type TelemetryIngestor } from '../api/create-telemetry-ingestor.js';
@@ -49,6 +50,8 @@ export interface CanaryServiceOptions {
   windowLimits?: WindowLimits;
   /** How late a watcher sees a decision nobody notified it of. Default 1000 ms. */
   pollIntervalMs?: number;
+  /** Decisions by action and their latency, telemetry accepted/rejected and its lag; absent: not counted. */
+  metrics?: Metrics;
 }
 
 export type SetPolicyResult = { ok: true; policy: Policy } | { ok: false; diagnostics: Diagnostic[] };
@@ -102,8 +105,17 @@ export async function startCanaryService(options: CanaryServiceOptions): Promise
     recording = recording
       .then(() => recordAndPublishDecision({ db, clock, notifier, bus }, input))
       .then(
-        () => undefined,
-        (err: unknown) => logger.error({ err, decision: decision.idempotencyKey }, 'canary decision could not be recorded'),
+        (result) => {
+          if (!result.created) return;
+          // Event time to stored: how long the evidence waited for the watermark, the judges and the store.
+          const latencyMs = clock.now() - decision.windowEndMs;
+          options.metrics?.canaryDecisionRecorded(decision.action, latencyMs / 1000);
+          logger.info(
+            { rolloutId: decision.rolloutId, step: decision.step, action: decision.action, sequence: result.decision.sequence, latencyMs },
+            'canary decision recorded',
+          );
+        },
+        (err: unknown) => logger.error({ err, rolloutId: decision.rolloutId, decision: decision.idempotencyKey }, 'canary decision could not be recorded'),
       );
   };
   const engine = createCanaryEngine({ clock, defaultPolicy: policy, onDecision: record, ...(options.windowLimits ? { windowLimits: options.windowLimits } : {}) });
@@ -126,7 +138,12 @@ export async function startCanaryService(options: CanaryServiceOptions): Promise
     }
   }
 
-  const ingestor = createTelemetryIngestor({ bus, clock, rollouts: createRolloutLookup({ db, clock }) });
+  const ingestor = createTelemetryIngestor({
+    bus,
+    clock,
+    rollouts: createRolloutLookup({ db, clock }),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   const cleanups: (() => Promise<void> | void)[] = [() => watcher?.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -36,6 +36,12 @@ describe('slipway up', () => {
     const policy = await fetch(`${url}/api/v1/canary/policy`);
     expect(await policy.json()).toMatchObject({ policy: { name: 'default', version: expect.stringMatching(/^sha256:/) } });
     expect(cli.stderr()).toMatch(/canary gRPC on 127\.0\.0\.1:\d+/);
+    // Prometheus metrics from the composition root's registry: the queue gauges read the opened store.
+    const metrics = await fetch(`${url}/metrics`);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    const exposition = await metrics.text();
+    expect(exposition).toMatch(/^slipway_jobs_queued 0$/m);
+    expect(exposition).toMatch(/^process_cpu_user_seconds_total /m);
 
     cli.child.kill('SIGINT');
     const exit = await cli.exited;

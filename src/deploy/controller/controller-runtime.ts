@@ -1,5 +1,6 @@
 import type { BlobStore } from '../../blobs/index.js';
 import type { Clock } from '../../clock/clock.js';
+import type { Metrics } from '../../metrics/index.js';
 import type { Db } from '../../store/index.js';
 import type { DeployLock } from '../lock/deploy-lock.js';
 import type { RouterBackend, TrafficRouter } from '../router/router.js';
@@ -37,6 +38,14 @@ export interface ControllerRuntime {
   canaryRollouts: Map<string, string>;
   /** Set by close(): loops stop at their next pass. */
   closed: boolean;
+  /** Deployments finished by environment and status; absent: not counted. */
+  metrics?: Metrics;
+  /** Lines about each deployment's course, with its deploymentId (pino's shape). */
+  logger?: DeployLogger;
+}
+
+export interface DeployLogger {
+  info(object: object, message: string): void;
 }
 
 /**

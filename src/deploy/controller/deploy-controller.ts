@@ -2,6 +2,7 @@ import type { BlobStore } from '../../blobs/index.js';
 import type { Bus } from '../../bus/index.js';
 import { type Clock, systemClock } from '../../clock/clock.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
+import type { Metrics } from '../../metrics/index.js';
 import type { Db } from '../../store/index.js';
 import { createPostgresDeployLock } from '../lock/postgres/deploy-lock.js';
 import type { DeployLock } from '../lock/deploy-lock.js';
@@ -10,7 +11,7 @@ import type { RouterWeights, TrafficRouter } from '../router/router.js';
 import { createLocalTarget } from '../targets/local/target.js';
 import type { Replica } from '../targets/target.js';
 import type { CanaryLink } from './canary-link.js';
-import { type ControllerRuntime, syncBackends } from './controller-runtime.js';
+import { type ControllerRuntime, type DeployLogger, syncBackends } from './controller-runtime.js';
 import { type Deployment, loadDeployment } from './deployment.js';
 import { listDeployments } from './list-deployments.js';
 import { createTelemetryPublisher, type TelemetryPublisher } from './publish-telemetry.js';
@@ -50,6 +51,10 @@ export interface DeployControllerOptions {
   /** Lease of the environment lock, renewed every third of it; default 30 000 ms. */
   lockTtlMs?: number;
   onError?: (error: unknown, context: string) => void;
+  /** Deployments finished and rollbacks requested, by environment; absent: not counted. */
+  metrics?: Metrics;
+  /** Logs each deployment's start and end and each rollback, with deploymentId; absent: silent. */
+  logger?: DeployLogger;
 }
 
 /** A deployment with what the target and router show of its service now. */
@@ -167,6 +172,8 @@ export function createDeployController(options: DeployControllerOptions): Deploy
         ...(options.canary ? { canary: options.canary } : {}),
         canaryRollouts,
         closed: false,
+        ...(options.metrics ? { metrics: options.metrics } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
       };
     },
     async submit(input) {
@@ -177,6 +184,8 @@ export function createDeployController(options: DeployControllerOptions): Deploy
     },
     async rollback(input) {
       const result = await rollbackEnvironment(ready(), input);
+      options.metrics?.rollbackRequested(input.environment);
+      options.logger?.info({ deploymentId: result.deployment.id, environment: input.environment, action: result.action, actor: input.actor }, 'rollback requested');
       if (result.action === 'aborted') wakers.wake(result.deployment.id);
       else start(result.deployment.id);
       return result;

@@ -28,8 +28,10 @@ export function environmentLockKey(projectId: number, environment: string): stri
  */
 export async function runDeployment(rt: ControllerRuntime, id: number, abortWait: AbortSignal): Promise<void> {
   let ending: Ending;
+  let loaded: Deployment | undefined;
   try {
-    ending = await drive(rt, await loadDeployment(rt.db, id), abortWait);
+    loaded = await loadDeployment(rt.db, id);
+    ending = await drive(rt, loaded, abortWait);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     ending = { status: 'failed', failure: { kind: 'infra', retryable: true, message } };
@@ -37,6 +39,11 @@ export async function runDeployment(rt: ControllerRuntime, id: number, abortWait
     rt.wakers.forget(id);
   }
   await finishDeployment(rt.db, rt.clock, id, ending.status, ending.failure).catch(() => {});
+  // A loop started for a deployment that had already finished ends nothing: not counted twice.
+  if (loaded && isFinished(loaded.status)) return;
+  const environment = loaded?.environment ?? 'unknown';
+  rt.metrics?.deploymentFinished(environment, ending.status);
+  rt.logger?.info({ deploymentId: id, environment, service: loaded?.service, version: loaded?.version, status: ending.status, failure: ending.failure }, 'deployment finished');
 }
 
 async function drive(rt: ControllerRuntime, d: Deployment, abortWait: AbortSignal): Promise<Ending> {
@@ -80,6 +87,7 @@ async function withLease(rt: ControllerRuntime, d: Deployment, lease: LockLease)
     // Read under the lock: the previous holder may just have changed it.
     const stableReleaseId = await readStableRelease(rt.db, d.projectId, d.environment, d.service);
     await setDeploymentStatus(rt.db, rt.clock, d.id, 'running', { fencingToken: lease.token, stableReleaseId, started: true });
+    rt.logger?.info({ deploymentId: d.id, environment: d.environment, service: d.service, version: d.version, kind: d.kind }, 'deployment started');
     const running = await loadDeployment(rt.db, d.id);
     const releases = new Map<string, Promise<TargetRelease>>();
     const releaseOf = (version: string): Promise<TargetRelease> => {

@@ -1,8 +1,9 @@
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { findProjectByName } from '../../store/index.js';
 import { openGate } from '../approvals/open-gate.js';
+import { readGate } from '../approvals/read-gate.js';
 import { getEnvironment } from '../environments/get-environment.js';
-import { createRelease } from '../releases/index.js';
+import { createRelease, type ReleaseFiles } from '../releases/index.js';
 import { parseStrategySpec } from '../strategies/strategy-spec.js';
 import { parseServiceSpec } from '../targets/service-spec.js';
 import type { ControllerRuntime } from './controller-runtime.js';
@@ -19,14 +20,20 @@ export interface SubmitDeploymentInput {
   /** A strategy spec (strategies/strategy-spec.ts); default rolling. */
   strategy?: unknown;
   version: string;
-  /** The release's files: a directory on the server's host, or a run's artifact. */
-  source: { dir: string } | { runId: number; artifact: string };
+  /** The release's files: a directory on the server's host, a run's artifact, or a blob a job uploaded. */
+  source: ReleaseFiles;
   idempotencyKey?: string;
   /** Replace deployments of the environment still waiting for the lock. */
   supersede?: boolean;
   /** The branch the change comes from, for the environment's branch rule; default main. */
   branch?: string;
   actor: string;
+  /**
+   * A gate this deployment already passed: a pipeline job with `environment:` waited at it before it
+   * was claimed. Verified here (same project and environment, approved) and used instead of opening a
+   * second gate, so one change asks people once.
+   */
+  preApprovedGateId?: number;
 }
 
 /**
@@ -51,6 +58,7 @@ export async function submitDeployment(rt: ControllerRuntime, input: SubmitDeplo
       { details: { environment: input.environment } },
     );
   }
+  if (input.preApprovedGateId !== undefined) await checkPassedGate(rt, input.preApprovedGateId, project.id, input.environment);
   await checkServiceIsFree(rt, service.name, project.id, input.environment);
   const release = await createRelease(rt.db, rt.blobs, rt.clock, { projectId: project.id, service, version: input.version, source: input.source, actor: input.actor });
   const branch = input.branch ?? 'main';
@@ -68,6 +76,11 @@ export async function submitDeployment(rt: ControllerRuntime, input: SubmitDeplo
   });
   if (!inserted.created) return inserted;
   const id = inserted.deployment.id;
+  if (input.preApprovedGateId !== undefined) {
+    // run-deployment still reads the gate first: it passes at once, and the deployment names it.
+    await setDeploymentStatus(rt.db, rt.clock, id, 'queued', { gateRequestId: input.preApprovedGateId });
+    return { deployment: await loadDeployment(rt.db, id), created: true };
+  }
   const gate = await openGate(rt.db, rt.clock, {
     projectId: project.id,
     environment: input.environment,
@@ -83,6 +96,18 @@ export async function submitDeployment(rt: ControllerRuntime, input: SubmitDeplo
   }
   await setDeploymentStatus(rt.db, rt.clock, id, status === 'pending' ? 'waiting_approval' : 'queued', { gateRequestId: gate.request.id });
   return { deployment: await loadDeployment(rt.db, id), created: true };
+}
+
+/** A gate a deployment may reuse: this project's, this environment's, and passed. */
+async function checkPassedGate(rt: ControllerRuntime, gateId: number, projectId: number, environment: string): Promise<void> {
+  const gate = await readGate(rt.db, gateId, rt.clock);
+  const { request } = gate;
+  if (request.projectId !== projectId || request.environment !== environment) {
+    throw new AppError(ErrorCode.failedPrecondition, `approval request ${gateId} is not a gate of environment ${environment} of this project: it cannot approve this deployment`);
+  }
+  if (gate.status !== 'approved' && gate.status !== 'auto-approved') {
+    throw new AppError(ErrorCode.failedPrecondition, `approval request ${gateId} is ${gate.status}, not approved: the deployment may not use it`);
+  }
 }
 
 /**

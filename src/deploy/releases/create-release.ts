@@ -12,10 +12,15 @@ export interface CreateReleaseInput {
   projectId: number;
   service: ServiceSpec;
   version: string;
-  /** A directory on this host (packed into the blob store), or an artifact of a run (already there). */
-  source: { dir: string } | { runId: number; artifact: string };
+  source: ReleaseFiles;
   actor: string;
 }
+
+/**
+ * A release's files: a directory on this host (packed into the blob store), an artifact of a run, or an
+ * archive a pipeline job's deploy step uploaded (both already in the blob store).
+ */
+export type ReleaseFiles = { dir: string } | { runId: number; artifact: string } | { digest: string; runId: number; jobKey: string };
 
 /**
  * Records an immutable release. Creating the same version again with the same files and config returns
@@ -60,6 +65,12 @@ async function storeFiles(db: Db, blobs: BlobStore, source: CreateReleaseInput['
     const files = await matchFiles(source.dir, ['**']);
     const { digest } = await blobs.put(packFiles(source.dir, files));
     return { digest, source: { kind: 'dir', path: source.dir } };
+  }
+  if ('digest' in source) {
+    if (!(await blobs.stat(source.digest))) {
+      throw new AppError(ErrorCode.notFound, `no uploaded release archive ${source.digest.slice(0, 12)}… in the blob store: upload the release files again`);
+    }
+    return { digest: source.digest, source: { kind: 'job', runId: source.runId, jobKey: source.jobKey } };
   }
   const { rows } = await db.query<{ digest: string }>('SELECT digest FROM artifacts WHERE run_id = $1 AND name = $2 ORDER BY id', [source.runId, source.artifact]);
   if (rows.length === 0) throw new AppError(ErrorCode.notFound, `run ${source.runId} has no artifact ${source.artifact}: list its artifacts on the run's page`);

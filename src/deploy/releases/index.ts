@@ -7,7 +7,7 @@
  * - materialize: unpack a release's archive into `<dataDir>/releases/<service>/<version>/`, once,
  *   read-only; the target runs replicas there.
  */
-export { type CreateReleaseInput, createRelease } from './create-release.js';
+export { type CreateReleaseInput, createRelease, type ReleaseFiles } from './create-release.js';
 export { findReleaseByVersion, getRelease } from './get-release.js';
 export { materializeRelease } from './materialize-release.js';
 export { checkReleaseVersion, hashConfig, type Release, type ReleaseSource, releaseColumns, toRelease } from './release.js';

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import type { ServiceSpec } from '../targets/service-spec.js';
 
-/** Where a release's files came from: a directory on the server's host, or a run's artifact. */
-export type ReleaseSource = { kind: 'dir'; path: string } | { kind: 'artifact'; runId: number; name: string };
+/** Where a release's files came from: a directory on the server's host, a run's artifact, or a job's deploy step. */
+export type ReleaseSource =
+  | { kind: 'dir'; path: string }
+  | { kind: 'artifact'; runId: number; name: string }
+  | { kind: 'job'; runId: number; jobKey: string };
 
 /** An immutable release: a version of a service = its files' archive (digest) + how it runs (config). */
 export interface Release {
