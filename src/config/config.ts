@@ -75,7 +75,7 @@ const envSchema = z.object({
    * (Streams, REDIS_URL) or `nats` (JetStream, NATS_URL). Replicas sharing one DATABASE_URL need redis or nats.
    */
   SLIPWAY_BUS: z.enum(['memory', 'redis', 'nats']).default('memory'),
-  /** Redis of SLIPWAY_BUS=redis, e.g. redis://127.0.0.1:6379. */
+  /** Redis of SLIPWAY_BUS=redis, e.g. redis://127.0.0.1:6379; when set, deployment locks live there too. */
   REDIS_URL: z.string().url().optional(),
   /** NATS of SLIPWAY_BUS=nats, e.g. nats://127.0.0.1:4222. */
   NATS_URL: z.string().url().optional(),
@@ -131,6 +131,8 @@ export interface Config {
   routerHost?: string;
   /** The bus (bus/createBus); loadConfig always sets it, unset means the in-process memory bus. */
   bus?: BusConfig;
+  /** REDIS_URL when set: deployment locks are then held in Redis (deploy/lock) instead of the store. */
+  redisUrl?: string;
   /** The canary gRPC port on 127.0.0.1; loadConfig always sets it, unset means 8082. */
   grpcPort?: number;
   /** Absolute path of the hot-reloaded canary policy file; unset: the built-in default policy. */
@@ -172,6 +174,7 @@ export function loadConfig(
     routerPort: overrides.routerPort ?? e.SLIPWAY_ROUTER_PORT,
     routerHost: overrides.routerHost ?? e.SLIPWAY_ROUTER_HOST,
     bus: overrides.bus ?? resolveBusConfig(e),
+    ...((overrides.redisUrl ?? e.REDIS_URL) ? { redisUrl: overrides.redisUrl ?? e.REDIS_URL } : {}),
     grpcPort: overrides.grpcPort ?? e.SLIPWAY_GRPC_PORT,
   };
   const canaryPolicyFile = overrides.canaryPolicyFile ?? (e.SLIPWAY_CANARY_POLICY ? resolve(cwd, e.SLIPWAY_CANARY_POLICY) : undefined);

@@ -8,6 +8,7 @@ import { systemClock } from '../clock/clock.js';
 import { type Config, defaultLocalAgents } from '../config/index.js';
 import { createSecretCrypto, loadMasterKey } from '../secrets/index.js';
 import { createDeployController } from '../deploy/controller/index.js';
+import { createDeployLock } from '../deploy/lock/create-deploy-lock.js';
 import { createMetrics } from '../metrics/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { version } from '../version.js';
@@ -80,6 +81,8 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     blobs: createBlobStore(config.blobs),
     dataDir: config.dataDir,
     routerPort: config.routerPort ?? 8081,
+    // One deployment per environment across every server: in Redis when REDIS_URL is set, else in the store.
+    ...(config.redisUrl ? { lock: createDeployLock({ redisUrl: config.redisUrl }) } : {}),
     ...(config.routerHost === undefined ? {} : { routerHost: config.routerHost }),
     bus,
     canary: canary.deployLink,

@@ -39,7 +39,7 @@ export interface DeployControllerOptions {
    * rollout at any step. Absent: `analysis` is the router health threshold (run-health-analysis.ts).
    */
   canary?: CanaryLink;
-  /** Default: the store-backed lock on `db`. */
+  /** Default: the store-backed lock on `db`. The controller owns it: close() closes it. */
   lock?: DeployLock;
   /** Env every replica starts from, e.g. {PATH}; default {}. */
   baseEnv?: Record<string, string>;
@@ -229,6 +229,7 @@ export function createDeployController(options: DeployControllerOptions): Deploy
       await rt?.target.close();
       await rt?.router.close();
       await publisher?.close();
+      await rt?.lock.close();
     },
   };
 }

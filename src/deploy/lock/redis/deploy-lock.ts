@@ -39,6 +39,9 @@ interface LockCommands {
 export function createRedisDeployLock(options: RedisDeployLockOptions): DeployLock {
   const owned = 'redisUrl' in options;
   const redis = owned ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : options.redis;
+  // A lost connection surfaces as the failing lock call (ioredis reconnects by itself); without a
+  // listener ioredis would also print every reconnect attempt as an unhandled error event.
+  if (owned) redis.on('error', () => {});
   const prefix = options.keyPrefix ?? defaultRedisKeyPrefix;
   redis.defineCommand('deployLockAcquireInTurn', { numberOfKeys: 4, lua: acquireInTurnLua });
   redis.defineCommand('deployLockJoinQueue', { numberOfKeys: 3, lua: joinQueueLua });
