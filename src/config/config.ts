@@ -68,6 +68,8 @@ const envSchema = z.object({
   SLIPWAY_AGENT_IDLE_GRACE_SECONDS: z.coerce.number().min(0).default(60),
   /** TCP port of the built-in traffic router that fronts deployed services. 0 picks a free port. */
   SLIPWAY_ROUTER_PORT: port.default(8081),
+  /** Which router fronts deployed services: `builtin` (in-process) or `haproxy` (Debian's haproxy, started by Slipway). */
+  SLIPWAY_ROUTER: z.enum(['builtin', 'haproxy']).default('builtin'),
   /** Interface of the built-in router; it binds 127.0.0.1 only for now (anything else is refused at start). */
   SLIPWAY_ROUTER_HOST: z.string().min(1).default('127.0.0.1'),
   /**
@@ -127,6 +129,8 @@ export interface Config {
   localAgents?: LocalAgentsConfig;
   /** The built-in router's port; loadConfig always sets it, unset means 8081. */
   routerPort?: number;
+  /** builtin or haproxy; loadConfig always sets it, unset means builtin. */
+  routerKind?: 'builtin' | 'haproxy';
   /** The built-in router's interface; loadConfig always sets it, unset means 127.0.0.1. */
   routerHost?: string;
   /** The bus (bus/createBus); loadConfig always sets it, unset means the in-process memory bus. */
@@ -173,6 +177,7 @@ export function loadConfig(
     leaseMs: overrides.leaseMs ?? Math.round(e.SLIPWAY_LEASE_SECONDS * 1000),
     routerPort: overrides.routerPort ?? e.SLIPWAY_ROUTER_PORT,
     routerHost: overrides.routerHost ?? e.SLIPWAY_ROUTER_HOST,
+    routerKind: overrides.routerKind ?? e.SLIPWAY_ROUTER,
     bus: overrides.bus ?? resolveBusConfig(e),
     ...((overrides.redisUrl ?? e.REDIS_URL) ? { redisUrl: overrides.redisUrl ?? e.REDIS_URL } : {}),
     grpcPort: overrides.grpcPort ?? e.SLIPWAY_GRPC_PORT,

@@ -81,6 +81,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     blobs: createBlobStore(config.blobs),
     dataDir: config.dataDir,
     routerPort: config.routerPort ?? 8081,
+    ...(config.routerKind ? { routerKind: config.routerKind } : {}),
     // One deployment per environment across every server: in Redis when REDIS_URL is set, else in the store.
     ...(config.redisUrl ? { lock: createDeployLock({ redisUrl: config.redisUrl }) } : {}),
     ...(config.routerHost === undefined ? {} : { routerHost: config.routerHost }),

@@ -7,6 +7,7 @@ import type { Db } from '../../store/index.js';
 import { createPostgresDeployLock } from '../lock/postgres/deploy-lock.js';
 import type { DeployLock } from '../lock/deploy-lock.js';
 import { createBuiltinRouter } from '../router/builtin/router.js';
+import { createHaproxyRouter } from '../router/haproxy/router.js';
 import type { RouterWeights, TrafficRouter } from '../router/router.js';
 import { createLocalTarget } from '../targets/local/target.js';
 import type { Replica } from '../targets/target.js';
@@ -28,8 +29,10 @@ export interface DeployControllerOptions {
   blobs: BlobStore;
   /** Releases are unpacked under `<dataDir>/releases`. */
   dataDir: string;
-  /** The built-in router's port on 127.0.0.1; default 0 (a free one). */
+  /** The router's port on 127.0.0.1; default 0 (a free one). */
   routerPort?: number;
+  /** builtin (default): the in-process router; haproxy: a haproxy process Slipway starts and drives. */
+  routerKind?: 'builtin' | 'haproxy';
   /** Only 127.0.0.1 (or localhost) for now: the built-in router binds loopback. */
   routerHost?: string;
   /** Router telemetry of canary rollouts goes to `telemetry.raw` when given. */
@@ -129,7 +132,8 @@ export function createDeployController(options: DeployControllerOptions): Deploy
       if (runtime || closed) return;
       let router: TrafficRouter;
       try {
-        router = await createBuiltinRouter({
+        const createRouter = options.routerKind === 'haproxy' ? createHaproxyRouter : createBuiltinRouter;
+        router = await createRouter({
           port: options.routerPort ?? 0,
           clock,
           onRequest: (event) => {
