@@ -59,6 +59,17 @@ it.each([
   expect(target.paths.length).toBe(before);
 });
 
+it('warms up first and measures only what follows', async () => {
+  const before = target.paths.length;
+  const r = await cli('loadtest', `${target.url}/ok`, '--warmup', '300ms', '-n', '20', '-c', '2', '--json');
+  expect(r.code).toBe(0);
+  const report = JSON.parse(r.out);
+  expect(report.load.warmupMs).toBe(300);
+  expect(report.summary.completed).toBe(20);
+  // The target saw the warm-up's requests too.
+  expect(target.paths.length - before).toBeGreaterThan(20);
+});
+
 it('exits 2 for a URL that is not http://', async () => {
   const r = await cli('loadtest', 'https://127.0.0.1/', '-n', '1');
   expect(r.code).toBe(2);

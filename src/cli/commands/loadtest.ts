@@ -13,6 +13,7 @@ interface LoadtestFlags {
   rate?: string;
   requests?: string;
   duration?: string;
+  warmup?: string;
   path: string[];
   timeout: string;
   seed: string;
@@ -49,6 +50,7 @@ export function registerLoadtestCommand(program: Command, result: CommandResult)
     .option('--rate <req/s>', 'start requests at this rate (open model)')
     .option('-n, --requests <n>', 'stop after this many requests')
     .option('-d, --duration <duration>', 'stop after this long, e.g. 30s (default 10s unless --requests)')
+    .option('--warmup <duration>', 'load first for this long, e.g. 5s, and discard its results')
     .option('--path <path>', 'path picked at random per request (repeatable)', collect, [])
     .option('--timeout <duration>', 'per-request timeout', '5s')
     .option('--seed <n>', 'seed of the random path choice', '1')
@@ -118,6 +120,7 @@ function toOptionsInput(url: string, flags: LoadtestFlags, problems: string[]): 
     rate: number('--rate', flags.rate),
     requests: number('--requests', flags.requests),
     durationMs: duration('--duration', flags.duration),
+    warmupMs: duration('--warmup', flags.warmup),
     paths: flags.path.length > 0 ? flags.path : undefined,
     timeoutMs: duration('--timeout', flags.timeout),
     seed: number('--seed', flags.seed),

@@ -18,6 +18,8 @@ export interface LoadReport {
     rate: number | undefined;
     requests: number | undefined;
     durationMs: number | undefined;
+    /** Discarded load before the measured run. */
+    warmupMs: number;
     timeoutMs: number;
     seed: number;
   };
@@ -36,6 +38,7 @@ export function buildLoadReport(options: LoadTestOptions, summary: LoadTestSumma
       rate: options.rate,
       requests: options.requests,
       durationMs: options.durationMs,
+      warmupMs: options.warmupMs,
       timeoutMs: options.timeoutMs,
       seed: options.seed,
     },

@@ -23,6 +23,7 @@ it('fills every default, bounding the test by a duration when no request count i
     headers: {},
     concurrency: 10,
     durationMs: DEFAULT_DURATION_MS,
+    warmupMs: 0,
     seed: 1,
     timeoutMs: 5000,
     okStatusMin: 200,

@@ -82,6 +82,11 @@ export const loadTestOptionsSchema = z
     requests: z.number().int().min(1, 'must be ≥ 1').max(100_000_000).optional(),
     /** Stop starting requests after this long (ms). Default 10 s when `requests` is unset too. */
     durationMs: z.number().positive('must be > 0 ms').max(86_400_000, 'must be at most 24h').optional(),
+    /**
+     * Load before the measured run (ms), with the same options, its results discarded: connections
+     * opened, JIT-compiled code and caches warm, as a deployment sees once it has served for a while.
+     */
+    warmupMs: z.number().min(0, 'must be ≥ 0 ms').max(3_600_000, 'must be at most 1h').default(0),
     /** Paths picked at random per request (seeded); unset: always the URL's own path. */
     paths: z.array(z.string().startsWith('/', "each path must start with '/'")).min(1, 'give at least one path or leave paths unset').optional(),
     /** Seed of the path choice, so a run's request sequence can be reproduced. */

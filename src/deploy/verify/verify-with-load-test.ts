@@ -18,6 +18,11 @@ export interface Verification {
 
 export async function verifyWithLoadTest(input: unknown, deps: RunLoadTestDeps = {}): Promise<Verification> {
   const options = parseLoadTestOptions(input);
+  if (options.warmupMs > 0) {
+    const { requests: _requests, ...rest } = options;
+    await runLoadTest({ ...rest, durationMs: options.warmupMs, thresholds: [] }, deps);
+    if (deps.signal?.aborted) throw deps.signal.reason ?? new Error('aborted');
+  }
   const run = await runLoadTest(options, deps);
   const summary = summarizeLoadTest(run);
   const verdict = judgeThresholds(summary, options.thresholds);
