@@ -34,6 +34,10 @@ export function startRedisConsumer(context: RedisConsumerContext): Subscription 
   const stop = new AbortController();
   let claimCursor = '0-0';
   let nextClaimAtMs = 0;
+  // A consumer that restarts under the same name first gets back what it had been delivered and not
+  // acked, oldest first, before anything new: a consumer that replays state from its messages needs
+  // them in stream order, which XAUTOCLAIM (after ackWaitMs, interleaved with new reads) cannot give.
+  let ownPendingCursor: string | undefined = '0-0';
 
   const claim = async (): Promise<Delivery[]> => {
     const reply = await reader.callBuffer('XAUTOCLAIM', key, group, consumer, ackWaitMs, claimCursor, 'COUNT', batch);
@@ -57,12 +61,20 @@ export function startRedisConsumer(context: RedisConsumerContext): Subscription 
     return parseReadReply(reply).map(({ id, payload }) => ({ id, payload, deliveryCount: 1 }));
   };
 
+  const readOwnPending = async (cursor: string): Promise<Delivery[]> => {
+    const reply = await reader.callBuffer('XREADGROUP', 'GROUP', group, consumer, 'COUNT', batch, 'STREAMS', key, cursor);
+    const entries = parseReadReply(reply);
+    ownPendingCursor = entries.length === 0 ? undefined : entries[entries.length - 1]!.id;
+    return entries.length === 0 ? [] : withDeliveryCounts(entries);
+  };
+
   const loop = async (): Promise<void> => {
     let backoffMs = 100;
     while (!stop.signal.aborted) {
       try {
         let deliveries: Delivery[] = [];
-        if (Date.now() >= nextClaimAtMs) {
+        if (ownPendingCursor !== undefined) deliveries = await readOwnPending(ownPendingCursor);
+        if (deliveries.length === 0 && Date.now() >= nextClaimAtMs) {
           deliveries = await claim();
           if (deliveries.length === 0) nextClaimAtMs = Date.now() + claimIntervalMs;
         }

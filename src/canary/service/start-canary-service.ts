@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Bus, Subscription } from '../../bus/bus.js';
-import type { Clock } from '../../clock/clock.js';
+import { type Clock, createManualClock } from '../../clock/clock.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import type { Metrics } from '../../metrics/index.js';
 import type { Diagnostic } from '../../pipeline/model.js';
@@ -21,6 +21,7 @@ import { parsePolicy } from '../policy/parse-policy.js';
 import type { Policy } from '../policy/policy-model.js';
 import { type PolicyWatcher, watchPolicyFile } from '../policy/watch-policy-file.js';
 import { createDeployLink, type DeployLink } from './create-deploy-link.js';
+import { createTelemetryFeed } from './create-telemetry-feed.js';
 
 /** pino's shape (a FastifyBaseLogger fits), so the service logs like the rest of the server. */
 export interface CanaryLogger {
@@ -52,6 +53,14 @@ export interface CanaryServiceOptions {
   pollIntervalMs?: number;
   /** Decisions by action and their latency, telemetry accepted/rejected and its lag; absent: not counted. */
   metrics?: Metrics;
+  /**
+   * This engine's consumer name in the group `canary-engine`. It must be the same after a restart: the
+   * messages a dead engine held unacked come back to the consumer of that name first, in order, which
+   * is what rebuilds its windows. Default `<hostname>-canary-engine`.
+   */
+  engineConsumer?: string;
+  /** How long a held (fed, unacked) message waits before it is re-delivered to be acked. Default 30_000 ms. */
+  engineAckWaitMs?: number;
 }
 
 export type SetPolicyResult = { ok: true; policy: Policy } | { ok: false; diagnostics: Diagnostic[] };
@@ -82,14 +91,29 @@ export interface CanaryService {
  * WatchDecisions. Telemetry reaches `telemetry.raw` from gRPC and HTTP (through `ingestor`, validated)
  * and from producers that publish to the bus themselves (the built-in router).
  *
+ * Durability contract (crash safety). Every decision is stored once under its idempotency key
+ * (rollout/step/windowEnd/policyVersion, unique in canary_decisions) before it is published. The engine
+ * keeps no state but what its telemetry messages rebuild: its clock is each rollout's newest event
+ * time (never the wall clock), so its decisions are a deterministic function of a rollout's events in
+ * stream order. A `telemetry.raw` message is acknowledged only once every rollout it carries events
+ * for has a stored final decision (ROLLBACK, or PROMOTE of the last step): until then it stays pending
+ * (create-telemetry-feed.ts). After `kill -9` at any point, the restarted engine (same consumer name)
+ * reads its pending messages again, oldest first, before new ones; it rebuilds the same windows and
+ * re-makes the same decisions under the same keys, which the store ignores: nothing is missed, nothing
+ * is stored twice. Rollouts with a stored ROLLBACK are loaded as final before the first message, so
+ * their late telemetry starts nothing. A dead engine under another name loses its pending messages
+ * to XAUTOCLAIM after ackWaitMs; they are then fed after newer ones, which may judge them too late.
+ * Costs: a rollout's messages are retained (pending) for its whole life, and each held message is
+ * re-delivered every ackWaitMs to find out whether it can be acked. Not covered: the deploy
+ * controller's step moves (deployLink) are not in the stream, so a restart forgets them until the
+ * controller re-enters the step; a decision whose store write fails is retried only by a restart.
+ *
  * One engine per rollout is assumed and NOT enforced: every replica's engine joins the consumer group
  * `canary-engine`, and the bus splits a group's messages between its consumers without regard to the
  * rollout. With more than one server replica a rollout's events are therefore split between engines,
  * each judging part of the evidence (and each writing its own decisions, deduplicated only when the
  * windows happen to coincide). Until the bus can key messages by rollout (Redis Streams and the memory
- * bus cannot; NATS subjects per rollout could), run the engine in one replica only. Engine state is in
- * memory: a restart loses the windows, and messages acked before their decision is stored are not
- * replayed.
+ * bus cannot; NATS subjects per rollout could), run the engine in one replica only.
  */
 export async function startCanaryService(options: CanaryServiceOptions): Promise<CanaryService> {
   const { db, bus, clock, logger } = options;
@@ -106,6 +130,9 @@ export async function startCanaryService(options: CanaryServiceOptions): Promise
       .then(() => recordAndPublishDecision({ db, clock, notifier, bus }, input))
       .then(
         (result) => {
+          const state = engine.readRollout(decision.rolloutId)?.state;
+          const final = decision.action === 'ROLLBACK' || (decision.action === 'PROMOTE' && state === 'completed');
+          if (final) feed.markFinal(decision.rolloutId);
           if (!result.created) return;
           // Event time to stored: how long the evidence waited for the watermark, the judges and the store.
           const latencyMs = clock.now() - decision.windowEndMs;
@@ -118,7 +145,26 @@ export async function startCanaryService(options: CanaryServiceOptions): Promise
         (err: unknown) => logger.error({ err, rolloutId: decision.rolloutId, decision: decision.idempotencyKey }, 'canary decision could not be recorded'),
       );
   };
-  const engine = createCanaryEngine({ clock, defaultPolicy: policy, onDecision: record, ...(options.windowLimits ? { windowLimits: options.windowLimits } : {}) });
+  // Event time, per rollout (set by the feed): a replay of the same messages makes the same decisions.
+  const eventClock = createManualClock(clock.now());
+  const engine = createCanaryEngine({ clock: eventClock, defaultPolicy: policy, onDecision: record, ...(options.windowLimits ? { windowLimits: options.windowLimits } : {}) });
+  const feed = createTelemetryFeed({
+    engine,
+    eventClock,
+    decode: decodeTelemetryPayload,
+    onUnreadable: (err, id) => logger.warn({ err, id }, `canary engine: skipped a ${telemetryTopic} message`),
+  });
+  // Read before the first message (the db may be deferred until then); a failure leaves the batch unacked.
+  let finalLoaded: Promise<void> | undefined;
+  const loadFinalRollouts = async () => {
+    const { rows } = await db.query<{ rollout_id: string }>("SELECT DISTINCT rollout_id FROM canary_decisions WHERE action = 'ROLLBACK'");
+    for (const { rollout_id: id } of rows) {
+      feed.markFinal(id);
+      if (engine.hasRollout(id)) continue;
+      engine.startRollout({ id, stepStartedMs: 0 });
+      engine.moveRollout(id, { step: 1, stepStartedMs: 0, state: 'rolled_back' });
+    }
+  };
   const usePolicy = (next: Policy, source: string) => {
     policy = next;
     engine.setDefaultPolicy(next);
@@ -153,20 +199,18 @@ export async function startCanaryService(options: CanaryServiceOptions): Promise
       telemetryTopic,
       {
         group: 'canary-engine',
-        consumer: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+        consumer: options.engineConsumer ?? `${hostname()}-canary-engine`,
         batch: 500,
+        ...(options.engineAckWaitMs === undefined ? {} : { ackWaitMs: options.engineAckWaitMs }),
         onError: (err) => logger.error({ err }, `canary engine: ${telemetryTopic} error`),
       },
-      (messages) => {
-        for (const message of messages) {
-          try {
-            for (const event of decodeTelemetryPayload(message.payload)) engine.ingestEvent(event);
-          } catch (err) {
-            // Unreadable or rejected: retrying it would fail the same way, so it is acked and logged.
-            logger.warn({ err, id: message.id }, `canary engine: skipped a ${telemetryTopic} message`);
-          }
-          message.ack();
-        }
+      async (messages) => {
+        finalLoaded ??= loadFinalRollouts().catch((error: unknown) => {
+          finalLoaded = undefined;
+          throw error;
+        });
+        await finalLoaded;
+        feed.handleMessages(messages);
       },
     );
     cleanups.push(() => subscription.close());
