@@ -73,6 +73,10 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: DeploymentR
     return { deployment: present(deployment, body.project), created };
   });
 
+  // Clients that send traffic to deployed services (the demo, a pipeline's verify step) learn the
+  // router's address here rather than assuming SLIPWAY_ROUTER_PORT's default; 503 when it did not start.
+  app.get('/api/v1/router', async () => ({ routerUrl: controller.routerUrl }));
+
   app.get('/api/v1/deployments/:id', async (request) => {
     const { id } = parseBody(idParams, request.params, 'deployment path');
     const view = await controller.describe(id);

@@ -15,6 +15,7 @@ import { registerEnvironmentsCommand } from './commands/environments.js';
 import { registerApproveCommand } from './commands/approve.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDeployCommand } from './commands/deploy.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerTriggerCommand } from './commands/trigger.js';
 import { registerUpCommand } from './commands/up.js';
@@ -57,6 +58,7 @@ export function createProgram(result: CommandResult): Command {
   registerPolicyCommand(program, result);
   registerRolloutsCommand(program, result);
   registerAuditCommand(program, result);
+  registerDemoCommand(program, result);
   return program;
 }
 

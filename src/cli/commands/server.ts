@@ -28,7 +28,7 @@ export function registerServerCommand(program: Command, result: CommandResult): 
         'slipway server needs SLIPWAY_AGENT_TOKEN (at least 16 characters), the secret agents present — e.g. export SLIPWAY_AGENT_TOKEN=$(openssl rand -hex 32)',
       );
     }
-    await ensureIgnoredDir(config.dataDir);
+    await ensureIgnoredDir(config.dataDir, 'choose another with --data-dir or SLIPWAY_DATA_DIR, or fix its permissions');
     await servePlatform(config);
     result.exitCode = 0;
   });

@@ -24,7 +24,7 @@ export function registerUpCommand(program: Command, result: CommandResult): void
     const config = loadServeConfig(options);
     // Unset, only the local agent is expected to connect, so a per-process token is enough.
     config.agentToken ??= randomBytes(32).toString('base64url');
-    await ensureIgnoredDir(config.dataDir);
+    await ensureIgnoredDir(config.dataDir, 'choose another with --data-dir or SLIPWAY_DATA_DIR, or fix its permissions');
     await servePlatform(config, {
       name: 'local',
       labels: ['local', osPlatform()],
