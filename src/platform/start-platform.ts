@@ -130,6 +130,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app.close();
+    await deployController.close();
     await canary.close();
     await bus.close();
     throw error;

@@ -38,7 +38,8 @@ interface LockCommands {
  */
 export function createRedisDeployLock(options: RedisDeployLockOptions): DeployLock {
   const owned = 'redisUrl' in options;
-  const redis = owned ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2 }) : options.redis;
+  // lazyConnect: a server that never deploys (or fails to start) opens no connection to keep it alive.
+  const redis = owned ? new Redis(options.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : options.redis;
   // A lost connection surfaces as the failing lock call (ioredis reconnects by itself); without a
   // listener ioredis would also print every reconnect attempt as an unhandled error event.
   if (owned) redis.on('error', () => {});
@@ -124,7 +125,7 @@ export function createRedisDeployLock(options: RedisDeployLockOptions): DeployLo
     },
 
     async close() {
-      if (owned) await redis.quit().catch(() => redis.disconnect());
+      if (owned) await (redis.status === 'wait' ? Promise.resolve(redis.disconnect()) : redis.quit().catch(() => redis.disconnect()));
     },
   };
 }
