@@ -36,6 +36,8 @@ export interface EnqueueRunInput {
    * plan asks for more retries gets retry + 1. Default 3.
    */
   maxAttempts?: number;
+  /** Runs in the enqueue's transaction, after the run is created: what must commit with it (its audit entry). */
+  inTransaction?: (tx: Db, run: RunDetail) => Promise<void>;
 }
 
 export interface EnqueuedRun {
@@ -120,6 +122,8 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
         if (run) canceledRuns.push(await cancelRunJobs(tx, run, now));
       }
     }
-    return { run: (await getRun(tx, created.id))!, canceledRuns };
+    const run = (await getRun(tx, created.id))!;
+    await input.inTransaction?.(tx, run);
+    return { run, canceledRuns };
   });
 }

@@ -59,15 +59,19 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
       author: optionalActor(request.headers['x-slipway-actor']),
       plan,
       ...(commitSha === undefined ? {} : { commitSha }),
+      // In the run's own transaction: the trail cannot miss a run, and the dispatcher, woken after the
+      // commit, does not wait behind a separate audit transaction (on PGlite statements queue up).
+      inTransaction: async (tx, created) => {
+        await appendAuditEntry(tx, {
+          ...readAuditIdentity(request),
+          action: 'run.trigger',
+          subject: { type: 'run', id: String(created.id) },
+          project: project.name,
+          after: { number: created.number, ref: body.ref, commitSha: commitSha ?? null, jobs: created.jobs.map((job) => job.jobKey) },
+        }, { clock: ctx.clock });
+      },
     });
     ctx.dispatcher.wake();
-    await appendAuditEntry(ctx.db, {
-      ...readAuditIdentity(request),
-      action: 'run.trigger',
-      subject: { type: 'run', id: String(run.id) },
-      project: project.name,
-      after: { number: run.number, ref: body.ref, commitSha: commitSha ?? null, jobs: run.jobs.map((job) => job.jobKey) },
-    }, { clock: ctx.clock });
     void reply.status(201);
     return {
       runId: run.id,
