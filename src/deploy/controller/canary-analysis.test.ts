@@ -17,6 +17,7 @@ import { describePglite } from '../../test-support/test-store.js';
 import { putEnvironment } from '../environments/index.js';
 import { createDeployController, type DeployController } from './deploy-controller.js';
 import type { Deployment, DeploymentStatus } from './deployment.js';
+import { waitForDeploymentStatus } from './test-support/watch-deployment.js';
 import { fixtureServiceSpec, writeFixtureRelease } from './test-support/deploy-fixture.js';
 import { startTrafficLoop } from './test-support/traffic-loop.js';
 
@@ -59,15 +60,8 @@ describePglite('deploy controller: canary analysis by the canary engine', (harne
         actor: 'alice',
       })
     ).deployment;
-  const waitForStatus = async (id: number, statuses: DeploymentStatus[], timeoutMs = 60_000): Promise<Deployment> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { deployment } = await controller.describe(id);
-      if (statuses.includes(deployment.status)) return deployment;
-      if (Date.now() > deadline) throw new Error(`deployment ${id} is ${deployment.status}, not ${statuses.join('|')}, after ${timeoutMs} ms: ${JSON.stringify(deployment.failure)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
+  const waitForStatus = (id: number, statuses: DeploymentStatus[], timeoutMs = 60_000): Promise<Deployment> =>
+    waitForDeploymentStatus(controller, id, statuses, timeoutMs);
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'slipway-canary-analysis-'));

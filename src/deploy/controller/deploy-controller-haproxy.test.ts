@@ -8,11 +8,11 @@ import { systemClock } from '../../clock/clock.js';
 import { ensureProject } from '../../store/index.js';
 import { describePglite } from '../../test-support/test-store.js';
 import { putEnvironment } from '../environments/index.js';
-import { createTestClient } from '../router/test-support/start-test-backends.js';
 import { createDeployController, type DeployController } from './deploy-controller.js';
-import type { Deployment, DeploymentStatus } from './deployment.js';
+import type { DeploymentStatus } from './deployment.js';
 import { fixtureServiceSpec, writeFixtureRelease } from './test-support/deploy-fixture.js';
 import { failuresOf, startTrafficLoop } from './test-support/traffic-loop.js';
+import { readVersionsServed, waitForDeploymentStatus } from './test-support/watch-deployment.js';
 
 const haproxy = '/usr/sbin/haproxy';
 const required = process.env['SLIPWAY_REQUIRE_SERVICES'] === '1';
@@ -42,25 +42,8 @@ describePglite('deploy controller behind HAProxy (SLIPWAY_ROUTER=haproxy)', (har
         actor: 'alice',
       })
     ).deployment;
-  const waitForStatus = async (id: number, statuses: DeploymentStatus[], timeoutMs = 20_000): Promise<Deployment> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { deployment } = await controller.describe(id);
-      if (statuses.includes(deployment.status)) return deployment;
-      if (Date.now() > deadline) throw new Error(`deployment ${id} is ${deployment.status}, not ${statuses.join('|')}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  };
-  const versionsServed = async (count = 20): Promise<Set<string | undefined>> => {
-    const client = createTestClient(controller.routerUrl, 'web');
-    const seen = new Set<string | undefined>();
-    try {
-      for (let i = 0; i < count; i += 1) seen.add((await client.get()).version);
-    } finally {
-      client.close();
-    }
-    return seen;
-  };
+  const waitForStatus = (id: number, statuses: DeploymentStatus[]) => waitForDeploymentStatus(controller, id, statuses);
+  const versionsServed = (count?: number) => readVersionsServed(controller, 'web', count);
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'slipway-deploy-haproxy-'));

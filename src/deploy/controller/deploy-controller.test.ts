@@ -13,6 +13,7 @@ import { createDeployController, type DeployController } from './deploy-controll
 import type { Deployment, DeploymentStatus } from './deployment.js';
 import { fixtureServiceSpec, writeFixtureRelease } from './test-support/deploy-fixture.js';
 import { failuresOf, startTrafficLoop } from './test-support/traffic-loop.js';
+import { readVersionsServed, waitForDeploymentStatus } from './test-support/watch-deployment.js';
 
 const project = 'acme/shop';
 const env = 'staging';
@@ -38,25 +39,9 @@ describePglite('deploy controller end to end (local target, built-in router)', (
         ...(extra.idempotencyKey ? { idempotencyKey: extra.idempotencyKey } : {}),
       })
     ).deployment;
-  const waitForStatus = async (id: number, statuses: DeploymentStatus[], timeoutMs = 20_000): Promise<Deployment> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { deployment } = await controller.describe(id);
-      if (statuses.includes(deployment.status)) return deployment;
-      if (Date.now() > deadline) throw new Error(`deployment ${id} is ${deployment.status}, not ${statuses.join('|')}, after ${timeoutMs} ms: ${JSON.stringify(deployment.failure)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  };
-  const versionsServed = async (count = 20): Promise<Set<string | undefined>> => {
-    const client = createTestClient(controller.routerUrl, 'web');
-    const seen = new Set<string | undefined>();
-    try {
-      for (let i = 0; i < count; i += 1) seen.add((await client.get()).version);
-    } finally {
-      client.close();
-    }
-    return seen;
-  };
+  const waitForStatus = (id: number, statuses: DeploymentStatus[], timeoutMs?: number): Promise<Deployment> =>
+    waitForDeploymentStatus(controller, id, statuses, timeoutMs);
+  const versionsServed = (count?: number) => readVersionsServed(controller, 'web', count);
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'slipway-deploy-'));
