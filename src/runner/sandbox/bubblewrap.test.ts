@@ -70,6 +70,23 @@ describe.skipIf(!sandbox)('bubblewrap sandbox', () => {
     expect(existsSync('/etc/slipway-probe')).toBe(false);
   });
 
+  it('keeps listed host paths under /tmp visible, read-only (the Slipway installation, for its CLI)', async () => {
+    const hostDir = await temp.make();
+    await writeFile(path.join(hostDir, 'tool.txt'), 'from the host');
+    const workspaceDir = await temp.make();
+    const argv: [string, ...string[]] = [...(await resolveShell(process.env['PATH'])), `cat ${hostDir}/tool.txt; echo x > ${hostDir}/written || echo "write refused"`];
+    const bwrap = sandbox!.wrap({ argv, cwd: workspaceDir, env: {}, workspaceDir, network: true }).file;
+    const output: string[] = [];
+    const outcome = await runProcess(
+      { file: bwrap, args: [...bubblewrapArgs({ cwd: workspaceDir, workspaceDir, network: true }, [hostDir]), '--', ...argv], cwd: workspaceDir, env: { PATH: process.env['PATH'] ?? '' } },
+      { killGraceMs: 500, onOutput: (_stream, text) => output.push(text) },
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(output.join('')).toContain('from the host');
+    expect(output.join('')).toContain('write refused');
+    expect(existsSync(path.join(hostDir, 'written'))).toBe(false);
+  });
+
   it('gives the step a private /tmp', async () => {
     const hostDir = await temp.make();
     const hostFile = path.join(hostDir, 'host-secret');

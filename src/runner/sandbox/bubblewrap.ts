@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Sandbox, SandboxCommand } from './sandbox.js';
 
 export interface BubblewrapOptions {
@@ -19,7 +20,7 @@ export function createBubblewrapSandbox(options: BubblewrapOptions): Sandbox {
     kind: 'bubblewrap',
     wrap: (command) => ({
       file: options.bwrapPath,
-      args: [...bubblewrapArgs(command), '--', ...command.argv],
+      args: [...bubblewrapArgs(command, visibleInstallation), '--', ...command.argv],
       cwd: command.cwd,
       // The host's TMPDIR and $HOME are read-only in here. Tools write caches and config under
       // $HOME (npm, pip, git), so it moves into the private /tmp; the real home stays readable,
@@ -31,7 +32,13 @@ export function createBubblewrapSandbox(options: BubblewrapOptions): Sandbox {
 
 const sandboxHomeDir = '/tmp/home';
 
-export function bubblewrapArgs(command: Pick<SandboxCommand, 'cwd' | 'workspaceDir' | 'network'>): string[] {
+/** Slipway's own installation (the package root), whose CLI steps may call (`slipway deploy`, `loadtest`). */
+const installRoot = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+// The private /tmp would hide an installation under /tmp (a checkout or CI clone there): mount it back.
+const visibleInstallation = installRoot.startsWith('/tmp/') ? [installRoot] : [];
+
+/** `readOnly`: host paths under /tmp to keep visible (read-only) on top of the private /tmp. */
+export function bubblewrapArgs(command: Pick<SandboxCommand, 'cwd' | 'workspaceDir' | 'network'>, readOnly: readonly string[] = []): string[] {
   return [
     '--die-with-parent',
     '--unshare-pid',
@@ -41,6 +48,7 @@ export function bubblewrapArgs(command: Pick<SandboxCommand, 'cwd' | 'workspaceD
     '--proc', '/proc',
     '--tmpfs', '/tmp',
     '--dir', sandboxHomeDir,
+    ...readOnly.flatMap((path) => ['--ro-bind', path, path]),
     // After --tmpfs /tmp, so a workspace under /tmp is mounted on top of the private /tmp.
     '--bind', command.workspaceDir, command.workspaceDir,
     '--chdir', command.cwd,
