@@ -20,6 +20,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '100' },
     warmup: { type: 'string', default: '5' },
     'no-record': { type: 'boolean', default: false },
+    /** inprocess: the agent shares the server's process (`slipway up`); process: `slipway agent` apart. */
+    agent: { type: 'string', default: 'inprocess' },
   },
   strict: true,
 });
@@ -77,7 +79,7 @@ const notices = [];
 let result;
 let failed = false;
 try {
-  platform = await startBenchPlatform({ name: 'dispatch', onNotice: (message) => notices.push(message) });
+  platform = await startBenchPlatform({ name: 'dispatch', agentMode: values.agent, onNotice: (message) => notices.push(message) });
   const { url, db, sandbox } = platform;
 
   for (let i = 0; i < WARMUP; i++) await oneRun(url, db);
@@ -108,6 +110,7 @@ try {
     met: fromReadyP99 < TARGET_P99_MS,
     metFromPost: p99 < TARGET_P99_MS,
     store: platform.storeKind,
+    agent: platform.agentMode,
     sandbox,
     loadavg: load,
     node: process.version,

@@ -1,10 +1,14 @@
-// A server with the run/agent routes and one in-process agent, for benches that measure the
-// path from a run request to an agent and back. Store: PGlite in a temp dir; with DATABASE_URL,
-// PostgreSQL in a fresh schema, dropped by stop().
+// A server with the run/agent routes and one agent, for benches that measure the path from a run
+// request to an agent and back. Store: PGlite in a temp dir; with DATABASE_URL, PostgreSQL in a
+// fresh schema, dropped by stop(). agentMode 'inprocess' (default) runs the agent in this process, as
+// `slipway up` does; 'process' runs `slipway agent` as its own process, as a team setup does — then
+// the agent's step spawns do not pay the fork cost of a process holding PGlite (~750 MB RSS).
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { runAgent } from '../../dist/agent/index.js';
 import { createServer } from '../../dist/api/create-server.js';
@@ -12,7 +16,7 @@ import { systemClock } from '../../dist/clock/clock.js';
 import { detectSandbox } from '../../dist/runner/index.js';
 import { connectPostgres, openStore } from '../../dist/store/index.js';
 
-export async function startBenchPlatform({ name, onNotice }) {
+export async function startBenchPlatform({ name, onNotice, agentMode = 'inprocess' }) {
   const token = `bench-agent-token-${randomBytes(8).toString('hex')}`;
   const databaseUrl = process.env.DATABASE_URL;
   const schema = databaseUrl ? `bench_${name}_${randomBytes(4).toString('hex')}` : undefined;
@@ -46,6 +50,10 @@ export async function startBenchPlatform({ name, onNotice }) {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME };
     // The same probe runAgent makes, to record which sandbox the steps ran in.
     const sandbox = (await detectSandbox({ searchPath: env.PATH, probeDir: workDir })).sandbox.kind;
+    if (agentMode === 'process') {
+      agent = runAgentProcess({ url, token, workDir: join(workDir, 'agent'), env, signal: abort.signal });
+      return { url, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
+    }
     agent = runAgent({
       serverUrl: url,
       token,
@@ -57,9 +65,20 @@ export async function startBenchPlatform({ name, onNotice }) {
       signal: abort.signal,
       ...(onNotice ? { onNotice } : {}),
     });
-    return { url, db: store.db, storeKind: store.db.kind, sandbox, stop };
+    return { url, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** `slipway agent` in its own process; resolves once it exited after the signal aborted. */
+function runAgentProcess({ url, token, workDir, env, signal }) {
+  const bin = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'agent', '--server', url, '--token', token, '--name', 'bench', '--capacity', '1', '--work-dir', workDir], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  signal.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
+  return new Promise((resolve) => child.once('exit', resolve));
 }

@@ -41,8 +41,8 @@ export function registerAgentCommand(program: Command, result: CommandResult): v
       'Register with a Slipway server (`slipway server` or `slipway up`), hold a stream open to it and run ' +
         'the jobs it pushes, up to --capacity at once, each in a fresh workspace under --work-dir. Output and ' +
         'results go back to the server; a lost connection is retried with backoff. Ctrl-C cancels running ' +
-        'jobs, reports them and exits. Jobs start with an empty workspace: `git-checkout` of remote ' +
-        'repositories is not supported yet.',
+        'jobs, reports them and exits. Jobs start with an empty workspace; `uses: git-checkout` checks out ' +
+        "the run's commit from this agent's mirror of the project's repository.",
     )
     .addHelpText(
       'after',
