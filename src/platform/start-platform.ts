@@ -13,6 +13,7 @@ import { createMetrics } from '../metrics/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { version } from '../version.js';
 import { autoscaleLocalAgents, type LocalAgentPool } from './autoscale-local-agents.js';
+import { runAgentProcess } from './run-agent-process.js';
 import { createDeferredDb } from './create-deferred-db.js';
 import { defaultMirrorCacheDir, type ScheduleLoop, startScheduleLoop } from './run-schedules.js';
 
@@ -172,6 +173,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
       clock: systemClock,
       scaling: config.localAgents ?? defaultLocalAgents(),
       agent: { serverUrl: `http://${loopbackHostFor(config.host)}:${port}`, token: config.agentToken, ...hooks.localAgent },
+      runAgent: runAgentProcess,
       logger,
       ...(hooks.autoscaleIntervalMs === undefined ? {} : { intervalMs: hooks.autoscaleIntervalMs }),
     });
