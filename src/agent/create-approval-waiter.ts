@@ -1,6 +1,7 @@
 import { createFailure } from '../runner/failure.js';
 import type { ApprovalStepRequest, WaitForApproval } from '../runner/index.js';
 import type { AgentClient, Answer, ApprovalAnswer } from './create-agent-client.js';
+import { sleep } from '../clock/sleep.js';
 
 export interface ApprovalWaiterOptions {
   client: AgentClient;
@@ -82,19 +83,4 @@ async function ask(
       return { failure: createFailure('infra', `the server could not be asked about the approval step: ${problem}`) };
     }
   }
-}
-
-/** false when aborted first. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (value: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(value);
-    };
-    const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -7,6 +7,7 @@ import { detectSandbox } from '../runner/index.js';
 import { createAgentClient } from './create-agent-client.js';
 import { readSseEvents } from './read-sse-events.js';
 import { runAssignedJob } from './run-assigned-job.js';
+import { sleep } from '../clock/sleep.js';
 
 export interface RunAgentOptions {
   /** The control plane, e.g. http://localhost:8080. */
@@ -113,16 +114,4 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
     delayMs = Math.min(delayMs * 2, 5000);
   }
   await Promise.all([...running]);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

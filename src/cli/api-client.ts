@@ -1,5 +1,6 @@
 import { readSseEvents } from '../agent/read-sse-events.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
+import { sleep } from '../clock/sleep.js';
 
 /** The default server of the CLI's client verbs: what `slipway up` listens on. */
 export const defaultServerUrl = 'http://localhost:8080';
@@ -195,16 +196,4 @@ export async function toAppError(response: Response, what: string): Promise<AppE
     for (const d of diagnostics as { text?: unknown }[]) if (typeof d.text === 'string') message += `\n  ${d.text}`;
   }
   return new AppError(code, message, { details: { status: response.status, ...(body?.error?.details ?? {}) } });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../../clock/clock.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import type { DeployLock, LockLease, LockWaiter } from './deploy-lock.js';
 import { checkDurationMs, checkHolder, checkKey } from './validate-lock-input.js';
+import { sleep } from '../../clock/sleep.js';
 
 export interface AcquireOptions {
   /** Lease length; renew before it passes. */
@@ -87,20 +88,4 @@ export async function acquireDeployLock(
   } finally {
     await lock.leaveQueue(waiter);
   }
-}
-
-/** Resolves true after ms, or false as soon as signal aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -5,6 +5,7 @@ import { createFailure, type Failure } from '../failure.js';
 import type { Action, ActionContext, ActionOutcome } from './action.js';
 import type { DeployStepClient, DeployStepDeployment, DeployStepRequest } from './deploy-step-client.js';
 import { describeAppliedAction, describeDeploymentFailure, describeRolloutEvent } from './describe-deployment-progress.js';
+import { sleep } from '../../clock/sleep.js';
 
 export interface DeployActionOptions {
   /** The server side; absent in a local run, where the step fails saying deployments need a server. */
@@ -174,19 +175,4 @@ async function withRetries<T extends { ok: boolean }>(
     if (answer.ok || !('retryable' in answer) || !answer.retryable) return answer;
     if (Date.now() >= giveUpAt || !(await sleep(pollMs, signal))) return answer;
   }
-}
-
-/** false when aborted first. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (value: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(value);
-    };
-    const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
