@@ -1,5 +1,6 @@
 import { buildPipeline } from './build-pipeline.js';
 import { checkMatrices } from './check-matrix.js';
+import { collateDiagnostics } from './collate-diagnostics.js';
 import { checkStages } from './check-stages.js';
 import { checkSteps } from './check-steps.js';
 import { DEFAULT_MESSAGE, describeIssues } from './describe-issues.js';
@@ -10,7 +11,6 @@ import { MAX_PIPELINE_BYTES, readYaml } from './read-yaml.js';
 import { readYamlFast } from './read-yaml-fast.js';
 
 /** Past this, the rest is almost always fallout of the first problems; listing it helps nobody. */
-const MAX_DIAGNOSTICS = 100;
 
 /**
  * `.pipeline.yml` text -> validated Pipeline, or every problem found, each at file:line:col.
@@ -59,20 +59,7 @@ export function parsePositioned(text: string, file: string): ParseResult {
 }
 
 function fail(diagnostics: Diagnostic[]): ParseResult {
-  const seen = new Set<string>();
-  const sorted = diagnostics
-    .filter((d) => {
-      const key = `${d.line}:${d.col}:${d.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => a.line - b.line || a.col - b.col);
-  if (sorted.length <= MAX_DIAGNOSTICS) return { ok: false, diagnostics: sorted };
-  const shown = sorted.slice(0, MAX_DIAGNOSTICS - 1);
-  const rest = sorted.length - shown.length;
-  const next = sorted[MAX_DIAGNOSTICS - 1]!;
-  return { ok: false, diagnostics: [...shown, { ...next, message: `${rest} more problems not shown — fix the ones above first` }] };
+  return { ok: false, diagnostics: collateDiagnostics(diagnostics) };
 }
 
 function at(file: string, message: string): Diagnostic {

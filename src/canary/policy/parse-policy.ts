@@ -1,5 +1,6 @@
 import { DEFAULT_MESSAGE, describeIssues } from '../../pipeline/describe-issues.js';
 import { createLocator } from '../../pipeline/locate-node.js';
+import { collateDiagnostics } from '../../pipeline/collate-diagnostics.js';
 import type { Diagnostic } from '../../pipeline/model.js';
 import { readYaml } from '../../pipeline/read-yaml.js';
 import { buildPolicy } from './build-policy.js';
@@ -10,7 +11,6 @@ import { policySchema } from './policy-schema.js';
 export type PolicyParseResult = { ok: true; policy: Policy } | { ok: false; diagnostics: Diagnostic[] };
 
 /** Past this, the rest is almost always fallout of the first problems. */
-const MAX_DIAGNOSTICS = 100;
 
 /**
  * Policy YAML text → a versioned Policy, or every problem found, each at file:line:col with a fix.
@@ -48,19 +48,7 @@ function relabel(diagnostic: Diagnostic): Diagnostic {
 }
 
 function fail(diagnostics: Diagnostic[]): PolicyParseResult {
-  const seen = new Set<string>();
-  const sorted = diagnostics
-    .filter((d) => {
-      const key = `${d.line}:${d.col}:${d.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => a.line - b.line || a.col - b.col);
-  if (sorted.length <= MAX_DIAGNOSTICS) return { ok: false, diagnostics: sorted };
-  const rest = sorted.length - (MAX_DIAGNOSTICS - 1);
-  const next = sorted[MAX_DIAGNOSTICS - 1]!;
-  return { ok: false, diagnostics: [...sorted.slice(0, MAX_DIAGNOSTICS - 1), { ...next, message: `${rest} more problems not shown — fix the ones above first` }] };
+  return { ok: false, diagnostics: collateDiagnostics(diagnostics) };
 }
 
 function at(file: string, message: string): Diagnostic {
