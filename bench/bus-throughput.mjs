@@ -13,8 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { Redis } from 'ioredis';
 import { createBus } from '../dist/bus/index.js';
+import { deleteRedisKeys } from './lib/redis-keys.mjs';
 import { appendResultLine } from './lib/results-file.mjs';
 
 const MESSAGES = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 100_000);
@@ -105,14 +105,7 @@ function redisBenchmarkPeer() {
 }
 
 async function cleanUp() {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } catch {}
-  redis.disconnect();
+  await deleteRedisKeys(redisUrl, prefix);
   try {
     const connection = await connect({ servers: natsUrl, reconnect: false });
     const jsm = await jetstreamManager(connection);

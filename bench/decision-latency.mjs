@@ -15,12 +15,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
-import { Redis } from 'ioredis';
 import { createBus } from '../dist/bus/index.js';
 import { createRollout, encodeTelemetryEvents, parsePolicy, startCanaryService, telemetryTopic } from '../dist/canary/index.js';
 import { Action, CanaryService } from '../dist/canary/gen/slipway/canary/v1/canary_pb.js';
 import { systemClock } from '../dist/clock/clock.js';
 import { openStore } from '../dist/store/index.js';
+import { deleteRedisKeys } from './lib/redis-keys.mjs';
 import { appendResultLine } from './lib/results-file.mjs';
 
 const DECISIONS = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 200);
@@ -119,14 +119,7 @@ async function measure(kind, url) {
 }
 
 async function cleanUp() {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } catch {}
-  redis.disconnect();
+  await deleteRedisKeys(redisUrl, prefix);
 }
 
 try {
