@@ -1,11 +1,13 @@
-// Dispatch latency, "job ready → step process started": a server on 127.0.0.1:0 with one in-process
-// agent (capacity 1); each of N sequential one-job runs has a step that prints `date +%s%N`. Latency
-// = that printed wall time − the wall time just before the POST /api/v1/runs was sent, so it covers
-// POST handling, enqueue, dispatch push, agent receive, workspace creation and the shell's start.
+// Dispatch latency, "job ready → step process started": a server on 127.0.0.1:0 with one agent
+// (capacity 1); each of N sequential one-job runs has a step that prints bash's $EPOCHREALTIME (the
+// step's own shell reading the clock, no further fork). Latency = that printed wall time − the wall
+// time just before the POST /api/v1/runs was sent, so it covers POST handling, enqueue, dispatch push,
+// agent receive and the step's start in its sandbox.
 // `fromReady*` starts instead at the job's ready_at (the server's clock when it enqueued the job, read
 // before the enqueue transaction even commits): the issue's "job ready → step process started".
-// Both include the step's own start: fork/exec of bash and of `date`, about 6–7 ms on this machine.
-// Run after `npm run build`: node bench/dispatch-latency.mjs [--runs 100] [--warmup 5] [--no-record]
+// The agent keeps a step process started ahead while idle (runner/warm-start.ts), as `slipway agent`
+// does by default; --cold turns that off to measure a fork and a sandbox setup per job.
+// Run after `npm run build`: node bench/dispatch-latency.mjs [--runs 100] [--warmup 5] [--agent process] [--cold] [--no-record]
 // Store: PGlite in a temp dir; with DATABASE_URL, PostgreSQL in a fresh schema, dropped afterwards.
 // Prints one JSON line and appends a dated line to bench/RESULTS.md. Target: p99 < 25 ms.
 import { cpus, loadavg } from 'node:os';
@@ -22,6 +24,8 @@ const { values } = parseArgs({
     'no-record': { type: 'boolean', default: false },
     /** inprocess: the agent shares the server's process (`slipway up`); process: `slipway agent` apart. */
     agent: { type: 'string', default: 'inprocess' },
+    /** No step process started ahead on the agent: a fork and a sandbox setup per job. */
+    cold: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -35,10 +39,15 @@ const round = (ms) => Math.round(ms * 100) / 100;
 // with `date +%s%N` (both read CLOCK_REALTIME).
 const wallNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 
-const pipeline = ['name: dispatch-bench', 'stages:', '  - name: only', '    steps:', '      - { name: stamp, run: "echo STARTED_NS=$(date +%s%N)" }'].join('\n');
+const pipeline = ['name: dispatch-bench', 'stages:', '  - name: only', '    steps:', '      - { name: stamp, run: "echo STARTED_US=$EPOCHREALTIME" }'].join('\n');
+
+// The first look at the run waits until the step has certainly started, so that the bench's own
+// requests (three store reads per look) do not queue in front of the dispatch it measures.
+const FIRST_LOOK_MS = 80;
 
 async function waitForRun(url, runId, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
+  await new Promise((resolve) => setTimeout(resolve, FIRST_LOOK_MS));
   for (;;) {
     const detail = await (await fetch(`${url}/api/v1/runs/${runId}`)).json();
     if (['succeeded', 'failed', 'canceled'].includes(detail.status)) return detail;
@@ -62,14 +71,15 @@ async function oneRun(url, db) {
   if (run.status !== 'succeeded') throw new Error(`run ${runId} ${run.status}`);
   // The log is finished, so the SSE stream ends by itself after its end event.
   const log = await (await fetch(`${url}/api/v1/jobs/${jobs[0].id}/logs`)).text();
-  const match = /STARTED_NS=(\d+)/.exec(log);
-  if (!match) throw new Error(`run ${runId}: no STARTED_NS in the job log`);
+  const match = /STARTED_US=(\d+)[.,](\d{6})/.exec(log);
+  if (!match) throw new Error(`run ${runId}: no STARTED_US in the job log`);
+  const startedNs = (BigInt(match[1]) * 1_000_000n + BigInt(match[2])) * 1000n;
   const { rows } = await db.query('SELECT (extract(epoch FROM ready_at) * 1000000)::bigint AS "readyUs" FROM jobs WHERE id = $1', [jobs[0].id]);
   const readyNs = BigInt(rows[0].readyUs) * 1000n;
   return {
-    total: Number(BigInt(match[1]) - before) / 1e6,
+    total: Number(startedNs - before) / 1e6,
     post: Number(answered - before) / 1e6,
-    fromReady: Number(BigInt(match[1]) - readyNs) / 1e6,
+    fromReady: Number(startedNs - readyNs) / 1e6,
   };
 }
 
@@ -79,7 +89,7 @@ const notices = [];
 let result;
 let failed = false;
 try {
-  platform = await startBenchPlatform({ name: 'dispatch', agentMode: values.agent, onNotice: (message) => notices.push(message) });
+  platform = await startBenchPlatform({ name: 'dispatch', agentMode: values.agent, warmStart: !values.cold, onNotice: (message) => notices.push(message) });
   const { url, db, sandbox } = platform;
 
   for (let i = 0; i < WARMUP; i++) await oneRun(url, db);
@@ -111,6 +121,7 @@ try {
     metFromPost: p99 < TARGET_P99_MS,
     store: platform.storeKind,
     agent: platform.agentMode,
+    warmStart: !values.cold,
     sandbox,
     loadavg: load,
     node: process.version,

@@ -16,7 +16,7 @@ import { systemClock } from '../../dist/clock/clock.js';
 import { detectSandbox } from '../../dist/runner/index.js';
 import { connectPostgres, openStore } from '../../dist/store/index.js';
 
-export async function startBenchPlatform({ name, onNotice, agentMode = 'inprocess' }) {
+export async function startBenchPlatform({ name, onNotice, agentMode = 'inprocess', warmStart = true }) {
   const token = `bench-agent-token-${randomBytes(8).toString('hex')}`;
   const databaseUrl = process.env.DATABASE_URL;
   const schema = databaseUrl ? `bench_${name}_${randomBytes(4).toString('hex')}` : undefined;
@@ -51,7 +51,7 @@ export async function startBenchPlatform({ name, onNotice, agentMode = 'inproces
     // The same probe runAgent makes, to record which sandbox the steps ran in.
     const sandbox = (await detectSandbox({ searchPath: env.PATH, probeDir: workDir })).sandbox.kind;
     if (agentMode === 'process') {
-      agent = runAgentProcess({ url, token, workDir: join(workDir, 'agent'), env, signal: abort.signal });
+      agent = runAgentProcess({ url, token, workDir: join(workDir, 'agent'), env, warmStart, signal: abort.signal });
       return { url, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
     }
     agent = runAgent({
@@ -63,6 +63,7 @@ export async function startBenchPlatform({ name, onNotice, agentMode = 'inproces
       workDir: join(workDir, 'agent'),
       env,
       signal: abort.signal,
+      warmStart,
       ...(onNotice ? { onNotice } : {}),
     });
     return { url, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
@@ -73,9 +74,9 @@ export async function startBenchPlatform({ name, onNotice, agentMode = 'inproces
 }
 
 /** `slipway agent` in its own process; resolves once it exited after the signal aborted. */
-function runAgentProcess({ url, token, workDir, env, signal }) {
+function runAgentProcess({ url, token, workDir, env, warmStart, signal }) {
   const bin = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'agent', '--server', url, '--token', token, '--name', 'bench', '--capacity', '1', '--work-dir', workDir], {
+  const child = spawn(process.execPath, [bin, 'agent', '--server', url, '--token', token, '--name', 'bench', '--capacity', '1', '--work-dir', workDir, ...(warmStart ? [] : ['--no-warm-start'])], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

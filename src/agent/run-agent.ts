@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobAssignment } from '../api/agents/job-assignment.js';
 import { type Clock, systemClock } from '../clock/clock.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
-import { detectSandbox } from '../runner/index.js';
+import { detectSandbox, prepareWarmStart, type WarmStart } from '../runner/index.js';
 import { createAgentClient } from './create-agent-client.js';
 import { readSseEvents } from './read-sse-events.js';
 import { runAssignedJob } from './run-assigned-job.js';
@@ -32,7 +32,17 @@ export interface RunAgentOptions {
   onNotice?(message: string): void;
   /** First wait before reconnecting a lost stream, doubling up to 5000 ms. Default 250 ms. */
   reconnectDelayMs?: number;
+  /**
+   * Keep a step process started ahead while a slot is free (see warm-start.ts): a pushed job's first
+   * script step starts without a fork of this process or a sandbox setup. Default true.
+   */
+  warmStart?: boolean;
 }
+
+/** Consecutive failures to start a warm step process after which the agent stops trying. */
+const warmStartAttempts = 3;
+/** Delay before the next warm start after one was taken: not during the taking job's own start. */
+const warmStartRefillMs = 100;
 
 /**
  * A build agent: registers, holds the jobs stream open (reconnecting with backoff when it drops, and
@@ -54,9 +64,31 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
   const running = new Set<Promise<void>>();
   // Per running job: aborted when the server pushes `cancel` for it.
   const cancels = new Map<number, AbortController>();
+
+  // At most one warm start, ready for the next pushed job while a slot is free.
+  let warm: WarmStart | undefined;
+  let warming: Promise<void> | undefined;
+  let warmFailures = options.warmStart === false ? warmStartAttempts : 0;
+  const warmUp = (): void => {
+    if (warm || warming || warmFailures >= warmStartAttempts || options.signal.aborted || running.size >= options.capacity) return;
+    warming = prepareWarmStart({ sandbox: detected.sandbox, workDir: options.workDir, searchPath: env['PATH'] })
+      .then(async (prepared) => {
+        warmFailures = prepared ? 0 : warmFailures + 1;
+        if (prepared && options.signal.aborted) await discardWarmStart(prepared);
+        else warm = prepared;
+      })
+      .finally(() => {
+        warming = undefined;
+      });
+  };
+  warmUp();
+
   const start = (assignment: JobAssignment) => {
     const cancel = new AbortController();
     cancels.set(assignment.jobId, cancel);
+    const warmStart = warm;
+    warm = undefined;
+    if (warmStart) setTimeout(warmUp, warmStartRefillMs).unref();
     const job = runAssignedJob({
       client,
       assignment,
@@ -67,11 +99,13 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
       clock,
       signal: options.signal,
       cancelSignal: cancel.signal,
+      ...(warmStart ? { warmStart } : {}),
     })
       .catch((error: unknown) => notice(`job ${assignment.jobId} ended badly: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
         running.delete(job);
         if (cancels.get(assignment.jobId) === cancel) cancels.delete(assignment.jobId);
+        warmUp();
       });
     running.add(job);
   };
@@ -114,4 +148,11 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
     delayMs = Math.min(delayMs * 2, 5000);
   }
   await Promise.all([...running]);
+  await warming;
+  if (warm) await discardWarmStart(warm);
+}
+
+async function discardWarmStart(warm: WarmStart): Promise<void> {
+  warm.dispose();
+  await rm(warm.workspaceDir, { recursive: true, force: true }).catch(() => {});
 }

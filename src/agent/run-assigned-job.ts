@@ -4,7 +4,7 @@ import type { JobAssignment } from '../api/agents/job-assignment.js';
 import type { Clock } from '../clock/clock.js';
 import { createSecretMasker } from '../logs/mask-secrets.js';
 import { createFailure, type Failure } from '../runner/failure.js';
-import { createBuiltInActions, executeJob, type JobResult, type Sandbox } from '../runner/index.js';
+import { createBuiltInActions, executeJob, type JobResult, type Sandbox, type WarmStart } from '../runner/index.js';
 import type { JobAttemptResult } from '../scheduler/index.js';
 import type { AgentClient } from './create-agent-client.js';
 import { createApprovalWaiter } from './create-approval-waiter.js';
@@ -25,6 +25,8 @@ export interface RunAssignedJobOptions {
   signal: AbortSignal;
   /** The job's run was canceled (the server pushed `cancel`): the job is stopped and reported canceled. */
   cancelSignal?: AbortSignal;
+  /** A step process started ahead (run-agent keeps one): the job runs in its workspace, its first script step in it. */
+  warmStart?: WarmStart;
   /** Longest wait for the last log bytes and the result to be accepted before giving up. Default 30 000 ms. */
   reportDeadlineMs?: number;
 }
@@ -94,7 +96,7 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
   let workspaceDir: string | undefined;
   let result: JobAttemptResult;
   try {
-    workspaceDir = await mkdtemp(join(options.workDir, `job-${jobId}-`));
+    workspaceDir = options.warmStart?.workspaceDir ?? (await mkdtemp(join(options.workDir, `job-${jobId}-`)));
     const files = createJobFiles({ client, assignment, workspaceDir, log: (line) => write(`${line}\n`) });
     const executed = await executeJob(assignment.job, {
       workspaceDir,
@@ -107,6 +109,7 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
         ? { source: { kind: 'remote', repoUrl: assignment.repoUrl, commitSha: assignment.commitSha, mirrorCacheDir: options.mirrorCacheDir } }
         : {}),
       waitForApproval: createApprovalWaiter({ client, jobId, fencingToken }),
+      ...(options.warmStart ? { warmStart: options.warmStart } : {}),
       actions: createBuiltInActions({
         deploySteps: createDeployStepClient({ client, jobId, fencingToken, environment: assignment.job.environment }),
       }),
@@ -136,6 +139,8 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
   } finally {
     options.signal.removeEventListener('abort', onShutdown);
     options.cancelSignal?.removeEventListener('abort', onShutdown);
+    // Not taken (the job had no script step that fit, or ended before one): its process goes now.
+    options.warmStart?.dispose();
     if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true }).catch(() => {});
   }
 

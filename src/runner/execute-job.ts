@@ -8,6 +8,7 @@ import type { JobResult, StepResult } from './job-result.js';
 import { runStepAttempt, type StepAttemptOutcome } from './run-step.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { resolveShell } from './shell.js';
+import type { WarmStart } from './warm-start.js';
 
 export type OutputSource = 'stdout' | 'stderr' | 'system';
 
@@ -44,6 +45,8 @@ export interface ExecuteJobContext {
   beforeWork?: () => Promise<Failure | undefined>;
   /** Passes `- approval:` steps (the agent asks its server); without it they fail. */
   waitForApproval?: WaitForApproval;
+  /** A step process started ahead in workspaceDir (see warm-start.ts); the first script step that fits uses it. */
+  warmStart?: WarmStart;
 }
 
 const defaultKillGraceMs = 5000;
@@ -113,6 +116,7 @@ export async function executeJob(job: PlannedJob, ctx: ExecuteJobContext): Promi
           killGraceMs: ctx.killGraceMs ?? defaultKillGraceMs,
           onOutput: output,
           ...(ctx.waitForApproval === undefined ? {} : { waitForApproval: ctx.waitForApproval }),
+          ...(ctx.warmStart === undefined ? {} : { warmStart: ctx.warmStart }),
         });
         if (outcome.status === 'succeeded' || outcome.status === 'canceled') break;
       }

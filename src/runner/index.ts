@@ -43,5 +43,6 @@ export type { DetectedSandbox } from './sandbox/detect-sandbox.js';
 export { detectSandbox } from './sandbox/detect-sandbox.js';
 export { createNoSandbox } from './sandbox/none.js';
 export type { Sandbox, SandboxCommand } from './sandbox/sandbox.js';
+export { type PrepareWarmStartOptions, prepareWarmStart, type WarmStart } from './warm-start.js';
 export type { WorkspaceFactory } from './workspace/prepare-workspace.js';
 export { createWorkspaceFactory, prepareWorkspace } from './workspace/prepare-workspace.js';

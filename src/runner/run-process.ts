@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { createGroupKiller, signalProcessGroup } from './kill-process-group.js';
 import { createLineBuffer } from './line-buffer.js';
 
@@ -41,13 +42,24 @@ export function runProcess(spec: ProcessSpec, options: RunProcessOptions): Promi
   if (options.signal?.aborted) {
     return Promise.resolve({ ending: 'canceled', exitCode: null, exitSignal: null });
   }
+  const child = spawn(spec.file, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return superviseProcess(child, options);
+}
+
+/** A child spawned detached (leader of its own process group) with piped stdout and stderr. */
+export type GroupLeader = ChildProcessByStdio<Writable | null, Readable, Readable>;
+
+/**
+ * runProcess for a process that is already running (see warm-start.ts): its output, its end, and
+ * its group killed on cancel, timeout, or once it exits.
+ */
+export function superviseProcess(child: GroupLeader, options: RunProcessOptions): Promise<ProcessOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(spec.file, spec.args, {
-      cwd: spec.cwd,
-      env: spec.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     const buffers = {
       stdout: createLineBuffer({ onLines: (text) => options.onOutput?.('stdout', text) }),
       stderr: createLineBuffer({ onLines: (text) => options.onOutput?.('stderr', text) }),
@@ -68,6 +80,7 @@ export function runProcess(spec: ProcessSpec, options: RunProcessOptions): Promi
     };
     const onAbort = () => stop('canceled');
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) stop('canceled');
     if (options.timeoutMs !== undefined) {
       timers.push(setTimeout(() => stop('timed-out'), Math.max(0, options.timeoutMs)));
     }

@@ -3,11 +3,12 @@ import type { ActionContext, ActionRegistry, CheckoutSource, ExecResult } from '
 import { describeApprovalNeedsServer, type WaitForApproval } from './approval-step.js';
 import { createFailure, type Failure } from './failure.js';
 import { resolveWorkingDirectory } from './resolve-working-directory.js';
-import { type OutputStream, runProcess } from './run-process.js';
+import { type OutputStream, runProcess, superviseProcess } from './run-process.js';
 import { createNoSandbox } from './sandbox/none.js';
-import type { Sandbox } from './sandbox/sandbox.js';
+import type { Sandbox, SandboxCommand } from './sandbox/sandbox.js';
 import type { ShellPrefix } from './shell.js';
 import { buildStepEnv } from './step-env.js';
+import type { WarmStart } from './warm-start.js';
 
 export interface StepAttemptContext {
   job: PlannedJob;
@@ -24,6 +25,8 @@ export interface StepAttemptContext {
   onOutput(stream: OutputStream | 'system', text: string): void;
   /** Passes `- approval:` steps; without it (`slipway run`) they fail: approvals need a server. */
   waitForApproval?: WaitForApproval;
+  /** A step process waiting in this workspace (an agent's); the first script step that fits takes it. */
+  warmStart?: WarmStart;
 }
 
 export type StepAttemptStatus = 'succeeded' | 'failed' | 'timed-out' | 'canceled';
@@ -83,14 +86,16 @@ async function runScript(
   cwd: string,
   signal: AbortSignal,
 ): Promise<StepAttemptOutcome> {
-  const spec = ctx.sandbox.wrap({
+  const command: SandboxCommand = {
     argv: [...ctx.shell, script],
     cwd,
     env: buildStepEnv(ctx.baseEnv, ctx.job, ctx.step, ctx.workspaceDir),
     workspaceDir: ctx.workspaceDir,
     network: ctx.step.network,
-  });
-  const outcome = await runProcess(spec, { signal, killGraceMs: ctx.killGraceMs, onOutput: ctx.onOutput });
+  };
+  const options = { signal, killGraceMs: ctx.killGraceMs, onOutput: ctx.onOutput };
+  const warm = signal.aborted ? undefined : ctx.warmStart?.take(command);
+  const outcome = warm ? await superviseProcess(warm, options) : await runProcess(ctx.sandbox.wrap(command), options);
   if (outcome.ending === 'spawn-failed') {
     return failed(createFailure('infra', `could not start step '${ctx.step.name}': ${outcome.error}`));
   }

@@ -11,8 +11,20 @@ export interface ClaimJobInput {
   leaseMs: number;
 }
 
+/** Where the claimed job's run comes from: what an agent needs besides the plan, read with the claim. */
+export interface JobPlacement {
+  projectId: number;
+  repoUrl: string | null;
+  commitSha: string | null;
+  /** Bytes of log the job already has (an earlier attempt's): the agent appends after them. */
+  logLength: number;
+  /** The project has secrets (decrypting them is the dispatcher's business). */
+  hasSecrets: boolean;
+}
+
 export interface ClaimedJob {
   job: ScheduledJob;
+  placement: JobPlacement;
   /** Present it with every heartbeat and with the report; a newer claim of the job makes it stale. */
   fencingToken: number;
   leaseExpiresAt: Date;
@@ -31,7 +43,9 @@ export interface ClaimedJob {
  * which one claimer locks; a claimer whose snapshot predates that commit still sees the head queued and
  * so no later job of the group as head. The run's status moves to running under SKIP LOCKED too: when
  * a canceller holds the run, the claim does not wait (the canceller waits on the claimed job instead,
- * and lists it as running once the claim commits).
+ * and lists it as running once the claim commits). The job's placement (project, repository, commit,
+ * log length, whether it has secrets) comes back in the same statement: dispatch latency counts round
+ * trips.
  */
 export async function claimJob(db: Db, clock: Clock, input: ClaimJobInput): Promise<ClaimedJob | undefined> {
   if (!Number.isFinite(input.leaseMs) || input.leaseMs <= 0) {
@@ -40,7 +54,7 @@ export async function claimJob(db: Db, clock: Clock, input: ClaimJobInput): Prom
   const nowMs = clock.now();
   const now = new Date(nowMs);
   const leaseExpiresAt = new Date(nowMs + input.leaseMs);
-  const { rows } = await db.query<ScheduledJob>(
+  const { rows } = await db.query<ScheduledJob & JobPlacement>(
     `WITH candidate AS (
        SELECT j.id AS candidate_id
        FROM jobs j
@@ -65,10 +79,19 @@ export async function claimJob(db: Db, clock: Clock, input: ClaimJobInput): Prom
          SELECT r.id FROM runs r JOIN claimed c ON r.id = c."runId" WHERE r.status = 'queued'
          FOR NO KEY UPDATE OF r SKIP LOCKED)
      )
-     SELECT * FROM claimed`,
+     SELECT c.*, p.id AS "projectId", p.repo_url AS "repoUrl", r.commit_sha AS "commitSha",
+       coalesce((SELECT l.length FROM job_logs l WHERE l.job_id = c.id), 0) AS "logLength",
+       EXISTS (SELECT 1 FROM secrets s WHERE s.project_id = p.id) AS "hasSecrets"
+     FROM claimed c JOIN runs r ON r.id = c."runId" JOIN projects p ON p.id = r.project_id`,
     [now, input.labels, input.agentId, leaseExpiresAt],
   );
-  const job = rows[0];
-  if (!job) return undefined;
-  return { job, fencingToken: job.fencingToken, leaseExpiresAt };
+  const row = rows[0];
+  if (!row) return undefined;
+  const { projectId, repoUrl, commitSha, logLength, hasSecrets, ...job } = row;
+  return {
+    job,
+    placement: { projectId: Number(projectId), repoUrl, commitSha, logLength: Number(logLength), hasSecrets },
+    fencingToken: job.fencingToken,
+    leaseExpiresAt,
+  };
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import type { Plan } from '../pipeline/model.js';
-import { createRun, type Db, getRun, type RunDetail, type RunTrigger } from '../store/index.js';
+import { createRun, type Db, getRun, type JobStatus, type RunDetail, type RunTrigger } from '../store/index.js';
 import { type CanceledRun, cancelRunJobs } from './cancel-run-jobs.js';
 import { completeRun } from './complete-run.js';
 import { lockRun } from './lock-run.js';
@@ -71,6 +71,7 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
       commitSha: input.commitSha,
       trigger: input.trigger,
       pipelineName: input.plan.name,
+      author: input.author || null,
       jobs: input.plan.jobs.map((job) => ({
         key: job.id,
         stage: job.stage,
@@ -78,7 +79,6 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
         steps: job.steps.map((step) => step.name),
       })),
     });
-    if (input.author) await tx.query('UPDATE runs SET author = $2 WHERE id = $1', [created.id, input.author]);
     const scheduling = input.plan.jobs.map((job) => ({
       job_key: job.id,
       plan: job,
@@ -86,13 +86,14 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
       max_attempts: Math.max(maxAttempts, job.retry + 1),
       timeout_ms: job.timeoutMs ?? null,
     }));
-    await tx.query(
+    const scheduled = await tx.query<{ id: number; status: JobStatus }>(
       `UPDATE jobs
        SET plan = s.plan, runs_on = s.runs_on, max_attempts = s.max_attempts, timeout_ms = s.timeout_ms,
            priority = $2, concurrency_group = $3, cancel_in_progress = $4, ready_at = $5,
            status = CASE WHEN cardinality(jobs.needs) = 0 AND s.plan ->> 'environment' IS NULL THEN 'queued' ELSE 'pending' END
        FROM jsonb_to_recordset($6::jsonb) AS s (job_key text, plan jsonb, runs_on text[], max_attempts integer, timeout_ms integer)
-       WHERE jobs.run_id = $1 AND jobs.job_key = s.job_key`,
+       WHERE jobs.run_id = $1 AND jobs.job_key = s.job_key
+       RETURNING jobs.id, jobs.status`,
       [
         created.id,
         input.priority ?? 0,
@@ -102,11 +103,15 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
         JSON.stringify(scheduling),
       ],
     );
+    // The run as created, with the statuses just set: read back only when a gate changed them.
+    const statusById = new Map(scheduled.rows.map((job) => [job.id, job.status]));
+    let run: RunDetail = { ...created, jobs: created.jobs.map((job) => ({ ...job, status: statusById.get(job.id) ?? job.status })) };
     if (input.plan.jobs.some((job) => job.needs.length === 0 && job.environment !== undefined)) {
       // Jobs without needs but with an environment start at their gate, like promoted ones.
-      const run = (await lockRun(tx, created.id))!;
+      const locked = (await lockRun(tx, created.id))!;
       const promotions = await promoteDependants(tx, created.id, now);
-      if (promotions.refused.length > 0) await completeRun(tx, run, now);
+      if (promotions.refused.length > 0) await completeRun(tx, locked, now);
+      run = (await getRun(tx, created.id))!;
     }
     const canceledRuns: CanceledRun[] = [];
     if (group !== undefined && input.concurrency?.cancelInProgress) {
@@ -122,7 +127,6 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
         if (run) canceledRuns.push(await cancelRunJobs(tx, run, now));
       }
     }
-    const run = (await getRun(tx, created.id))!;
     await input.inTransaction?.(tx, run);
     return { run, canceledRuns };
   });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -133,7 +133,9 @@ describePglite('agents end to end', (harness) => {
     const staleDir = await mkdtemp(join(tmpdir(), 'slipway-agent-stale-'));
     const agent = startTestAgent(url, { name: 'stale', labels: ['stale-test'], capacity: 1, workDir: staleDir });
     try {
-      const pipeline = ['name: stale', 'stages:', '  - name: long', '    runs-on: [stale-test]', '    steps:', '      - { run: sleep 25 }'].join('\n');
+      // A duration no other test uses, so pgrep finds only this step's process.
+      const sleepArgs = 'sleep 25.3719';
+      const pipeline = ['name: stale', 'stages:', '  - name: long', '    runs-on: [stale-test]', '    steps:', `      - { run: ${sleepArgs} }`].join('\n');
       const posted = await fetch(`${url}/api/v1/runs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -141,13 +143,13 @@ describePglite('agents end to end', (harness) => {
       });
       const { jobs } = (await posted.json()) as { jobs: { id: number }[] };
       const jobId = jobs[0]!.id;
-      const workspaces = async () => (await readdir(staleDir)).filter((name) => name.startsWith(`job-${jobId}-`));
-      await waitFor('the job to start on the agent', async () => ((await workspaces()).length > 0 ? true : undefined));
+      const sleeping = () => processRunning(sleepArgs);
+      await waitFor('the job to start on the agent', async () => (sleeping() ? true : undefined));
 
       // What a second claim does to the job's fencing token, as when its lease expired and it was requeued.
       await harness.db.query('UPDATE jobs SET fencing_token = fencing_token + 1 WHERE id = $1', [jobId]);
-      // The workspace is removed once the executor returns: well before `sleep 25` would end.
-      await waitFor('the agent to stop the job', async () => ((await workspaces()).length === 0 ? true : undefined), 15_000);
+      // The step's process is killed once the refused heartbeat aborts the job: well before it would end.
+      await waitFor('the agent to stop the job', async () => (sleeping() ? undefined : true), 15_000);
       const { rows } = await harness.db.query<{ status: string }>('SELECT status FROM jobs WHERE id = $1', [jobId]);
       expect(rows[0]?.status).toBe('running');
     } finally {
@@ -161,13 +163,7 @@ describePglite('agents end to end', (harness) => {
     const agent = startTestAgent(url, { name: 'cancel', labels: ['cancel-test'], capacity: 1, workDir: cancelDir });
     // A duration no other test uses, so pgrep finds only this step's process.
     const sleepArgs = 'sleep 30.4217';
-    const sleeping = () => {
-      try {
-        return execFileSync('pgrep', ['-f', sleepArgs], { encoding: 'utf8' }).trim().length > 0;
-      } catch {
-        return false; // pgrep exits 1 when nothing matches.
-      }
-    };
+    const sleeping = () => processRunning(sleepArgs);
     try {
       const pipeline = ['name: cancel', 'stages:', '  - name: long', '    runs-on: [cancel-test]', '    steps:', `      - { run: ${sleepArgs} }`].join('\n');
       const posted = await fetch(`${url}/api/v1/runs`, {
@@ -246,3 +242,12 @@ describePglite('agents end to end', (harness) => {
     expect(body.error.details.diagnostics.length).toBeGreaterThan(0);
   });
 });
+
+/** Whether a process whose command line contains `args` runs (pgrep -f). */
+function processRunning(args: string): boolean {
+  try {
+    return execFileSync('pgrep', ['-f', args], { encoding: 'utf8' }).trim().length > 0;
+  } catch {
+    return false; // pgrep exits 1 when nothing matches.
+  }
+}

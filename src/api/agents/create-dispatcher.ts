@@ -52,14 +52,6 @@ export interface DispatcherOptions {
 
 export const defaultLeaseMs = 15_000;
 
-interface JobPlacement {
-  projectId: number;
-  repoUrl: string | null;
-  commitSha: string | null;
-  logLength: number;
-  hasSecrets: boolean;
-}
-
 /**
  * Pushes claimable jobs to connected agents with free slots. Claims go through the scheduler (the
  * store is the only shared state), so several server replicas may dispatch at once. wake() runs a
@@ -88,32 +80,24 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const claimFor = async (agent: ConnectedAgent): Promise<boolean> => {
     const claimed = await claimJob(options.db, options.clock, { agentId: agent.id, labels: agent.labels, leaseMs });
     if (!claimed) return false;
-    const { job } = claimed;
+    const { job, placement } = claimed;
     options.metrics?.jobClaimed(((job.startedAt?.getTime() ?? options.clock.now()) - job.readyAt.getTime()) / 1000);
-    // Everything else the assignment needs in one round trip: dispatch latency is counted in them.
-    const { rows } = await options.db.query<JobPlacement>(
-      `SELECT p.id AS "projectId", p.repo_url AS "repoUrl", r.commit_sha AS "commitSha",
-         coalesce((SELECT l.length FROM job_logs l WHERE l.job_id = $2), 0) AS "logLength",
-         EXISTS (SELECT 1 FROM secrets s WHERE s.project_id = p.id) AS "hasSecrets"
-       FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = $1`,
-      [claimed.job.runId, claimed.job.id],
-    );
     const assignment: JobAssignment = {
       jobId: claimed.job.id,
       fencingToken: claimed.fencingToken,
       leaseMs,
-      logOffset: Number(rows[0]?.logLength ?? 0),
+      logOffset: placement.logLength,
       job: claimed.job.plan,
       runId: claimed.job.runId,
     };
-    if (rows[0]?.repoUrl) assignment.repoUrl = rows[0].repoUrl;
-    if (rows[0]?.commitSha) assignment.commitSha = rows[0].commitSha;
-    if (options.secretCrypto && rows[0]?.hasSecrets) {
+    if (placement.repoUrl) assignment.repoUrl = placement.repoUrl;
+    if (placement.commitSha) assignment.commitSha = placement.commitSha;
+    if (options.secretCrypto && placement.hasSecrets) {
       // Decrypted only here, into the assignment. A job whose secrets cannot be decrypted fails
       // (not retried: the key or the stored value must be fixed) rather than running without them.
       try {
         const secrets = await resolveSecretsForJob(options.db, options.secretCrypto, {
-          projectId: Number(rows[0].projectId),
+          projectId: placement.projectId,
           environment: claimed.job.plan.environment ?? null,
         });
         if (secrets.size > 0) assignment.secrets = Object.fromEntries(secrets);

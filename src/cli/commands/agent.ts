@@ -14,6 +14,7 @@ interface AgentOptions {
   labels?: string[];
   capacity: number;
   workDir: string;
+  warmStart: boolean;
 }
 
 function parseUrl(value: string): string {
@@ -56,6 +57,7 @@ export function registerAgentCommand(program: Command, result: CommandResult): v
     .option('--labels <a,b>', `labels jobs' runs-on must be among (default: ${platform()})`, parseLabels)
     .option('--capacity <n>', 'jobs run at once (the CPU count by default)', parsePositiveInt, availableParallelism())
     .option('--work-dir <dir>', 'where job workspaces are created', '.slipway/agent')
+    .option('--no-warm-start', 'do not keep a step process started ahead while a slot is free (it saves the next job a fork and a sandbox setup)')
     .action(async (options: AgentOptions) => {
       // The agent is a separate process from the server, so its token may come from its own environment.
       const token = options.token ?? process.env['SLIPWAY_AGENT_TOKEN'];
@@ -76,6 +78,7 @@ export function registerAgentCommand(program: Command, result: CommandResult): v
           labels: options.labels ?? [platform()],
           capacity: options.capacity,
           workDir: resolve(options.workDir),
+          warmStart: options.warmStart,
           signal: stop.signal,
           // Steps must not see the agent's own secret.
           env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'SLIPWAY_AGENT_TOKEN')),

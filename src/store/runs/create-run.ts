@@ -28,6 +28,8 @@ export interface CreateRunInput {
   commitSha?: string;
   trigger: RunTrigger;
   pipelineName: string;
+  /** Who made the change (webhook sender, a manual run's actor); omitted or null when unknown. */
+  author?: string | null;
   /** In plan order (every job after its needs); getRun returns them in this order. */
   jobs: NewJob[];
 }
@@ -50,9 +52,9 @@ export async function createRun(db: Db, input: CreateRunInput): Promise<RunDetai
     }
     const run = (
       await tx.query<Run>(
-        `INSERT INTO runs (project_id, number, ref, commit_sha, trigger, pipeline_name)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${runColumns}`,
-        [input.projectId, number, input.ref, input.commitSha ?? null, input.trigger, input.pipelineName],
+        `INSERT INTO runs (project_id, number, ref, commit_sha, trigger, pipeline_name, author)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${runColumns}`,
+        [input.projectId, number, input.ref, input.commitSha ?? null, input.trigger, input.pipelineName, input.author ?? null],
       )
     ).rows[0]!;
     // One statement per table whatever the number of jobs: the plan travels as one jsonb parameter.
