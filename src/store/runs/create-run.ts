@@ -20,6 +20,23 @@ export interface NewJob {
   needs?: string[];
   /** Step names in order. */
   steps?: string[];
+  /** What the scheduler hands an agent (migration 0004); omitted: the job has no plan. */
+  schedule?: NewJobSchedule;
+}
+
+/** The scheduler's columns of a new job. */
+export interface NewJobSchedule {
+  /** The PlannedJob, stored as jsonb. */
+  plan: unknown;
+  runsOn: string[];
+  maxAttempts: number;
+  timeoutMs: number | null;
+  /** Claimable at once (no needs, no gate); otherwise pending. */
+  queued: boolean;
+  priority: number;
+  concurrencyGroup: string | null;
+  cancelInProgress: boolean;
+  readyAt: Date;
 }
 
 export interface CreateRunInput {
@@ -58,14 +75,21 @@ export async function createRun(db: Db, input: CreateRunInput): Promise<RunDetai
       )
     ).rows[0]!;
     // One statement per table whatever the number of jobs: the plan travels as one jsonb parameter.
+    // A job without a schedule gets the columns' defaults (no plan, pending).
     const jobs = await tx.query<Job>(
-      `INSERT INTO jobs (run_id, job_key, stage, needs)
-       SELECT $1, j.job_key, j.stage, j.needs
-       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (job_key text, stage text, needs text[]))
-         WITH ORDINALITY AS j (job_key, stage, needs, ord)
+      `INSERT INTO jobs (run_id, job_key, stage, needs, status, plan, runs_on, max_attempts, timeout_ms, priority,
+         concurrency_group, cancel_in_progress, ready_at)
+       SELECT $1, j.job_key, j.stage, j.needs, CASE WHEN j.queued THEN 'queued' ELSE 'pending' END, j.plan,
+         coalesce(j.runs_on, '{}'), coalesce(j.max_attempts, 1), j.timeout_ms, coalesce(j.priority, 0),
+         j.concurrency_group, coalesce(j.cancel_in_progress, false), coalesce(j.ready_at, now())
+       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (job_key text, stage text, needs text[], queued boolean, plan jsonb,
+           runs_on text[], max_attempts integer, timeout_ms integer, priority integer, concurrency_group text,
+           cancel_in_progress boolean, ready_at timestamptz))
+         WITH ORDINALITY AS j (job_key, stage, needs, queued, plan, runs_on, max_attempts, timeout_ms, priority,
+           concurrency_group, cancel_in_progress, ready_at, ord)
        ORDER BY j.ord
        RETURNING ${jobColumns}`,
-      [run.id, JSON.stringify(input.jobs.map((job) => ({ job_key: job.key, stage: job.stage, needs: job.needs ?? [] })))],
+      [run.id, JSON.stringify(input.jobs.map(jobRecord))],
     );
     const stepRows = input.jobs.flatMap((job) => (job.steps ?? []).map((name, idx) => ({ job_key: job.key, idx, name })));
     const steps =
@@ -86,6 +110,24 @@ export async function createRun(db: Db, input: CreateRunInput): Promise<RunDetai
     const sortedSteps = [...steps].sort((a, b) => a.jobId - b.jobId || a.idx - b.idx);
     return assembleRunDetail(run, sortedJobs, sortedSteps);
   });
+}
+
+function jobRecord(job: NewJob): Record<string, unknown> {
+  const record: Record<string, unknown> = { job_key: job.key, stage: job.stage, needs: job.needs ?? [] };
+  const schedule = job.schedule;
+  if (!schedule) return record;
+  return {
+    ...record,
+    queued: schedule.queued,
+    plan: schedule.plan,
+    runs_on: schedule.runsOn,
+    max_attempts: schedule.maxAttempts,
+    timeout_ms: schedule.timeoutMs,
+    priority: schedule.priority,
+    concurrency_group: schedule.concurrencyGroup,
+    cancel_in_progress: schedule.cancelInProgress,
+    ready_at: schedule.readyAt.toISOString(),
+  };
 }
 
 /** The store's own invariants on a plan; the pipeline validator reports user errors long before. */
