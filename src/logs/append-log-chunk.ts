@@ -66,11 +66,8 @@ export async function appendLogChunk(db: Db, chunk: LogChunk, options: AppendLog
     if (stored) {
       // base64 text rather than a bytea parameter: PGlite converts bytea byte by byte in JS (~2 MB/s
       // measured), while Buffer's base64 is native; pg would send hex text anyway, and base64 is smaller.
-      await tx.query(`INSERT INTO log_chunks (job_id, "offset", data) VALUES ($1, $2, decode($3, 'base64'))`, [
-        chunk.jobId,
-        storedAt,
-        stored.toString('base64'),
-      ]);
+      // A Buffer parameter travels as binary bytea on both stores (no text encoding of the bytes).
+      await tx.query(`INSERT INTO log_chunks (job_id, "offset", data) VALUES ($1, $2, $3)`, [chunk.jobId, storedAt, stored]);
     }
     const next: LogHead =
       plan.truncateAt === null ? { ...head, length: plan.length } : { ...head, length: plan.length, truncated: true, cappedAt: plan.truncateAt };

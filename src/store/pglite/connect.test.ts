@@ -39,4 +39,15 @@ describePglite('PGlite Db', (h) => {
     });
     await expect(later).resolves.toMatchObject({ rows: [{ two: 2 }] });
   });
+
+  it('stores a Buffer parameter as bytea byte for byte (sent binary) and still takes hex text', async () => {
+    await h.db.exec('CREATE TABLE blobs (id integer PRIMARY KEY, data bytea NOT NULL)');
+    const every = Buffer.from(Array.from({ length: 256 * 4 }, (_, i) => i % 256));
+    await h.db.query('INSERT INTO blobs (id, data) VALUES (1, $1), (2, $2)', [every, '\\x00ff']);
+    const { rows } = await h.db.query<{ id: number; data: string }>("SELECT id, encode(data, 'hex') AS data FROM blobs ORDER BY id");
+    expect(rows).toEqual([
+      { id: 1, data: every.toString('hex') },
+      { id: 2, data: '00ff' },
+    ]);
+  });
 });

@@ -8,6 +8,13 @@ import { quoteSchemaName } from '../schema-name.js';
 import { createTransactionHandle } from '../transaction-handle.js';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 
+/**
+ * bytea parameters go as binary (PGlite sends a serialized Uint8Array in binary format) instead of
+ * its default hex text: half the time of a 1 MiB log chunk insert (bench/log-latency.mjs). Its
+ * typings say serializers return strings; connect.test.ts checks that the bytes round-trip.
+ */
+const queryOptions = { serializers: { [17 /* bytea */]: (value: unknown) => value as string } };
+
 export interface PgliteOptions {
   /** Directory of the database files (its parents are created). Omit for an in-memory database. */
   dataDir?: string;
@@ -72,7 +79,7 @@ export function createPgliteDb(pglite: PGlite, lock?: DataDirLock): Db {
 
   const run = async <T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> => {
     try {
-      const result = await pglite.query<T>(sql, params as unknown[] | undefined);
+      const result = await pglite.query<T>(sql, params as unknown[] | undefined, queryOptions);
       // PGlite answers without ever giving the event loop a turn: a chain of queries (a deployment
       // writing its progress) held off every socket and timer in the process — the built-in router's
       // requests included (11–67 ms stalls measured). One setImmediate hop lets I/O and timers run.
