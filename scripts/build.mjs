@@ -1,4 +1,5 @@
-// Compiles src/ to dist/ and copies the non-TypeScript assets (SQL migrations) beside the JS.
+// Compiles src/ to dist/, copies the non-TypeScript assets (SQL migrations) beside the JS, and builds
+// the web UI (ui/, Vite) into dist/ui.
 // Builds into a fresh directory and swaps it in, so a process running dist/ meanwhile (a test
 // spawning the CLI) never sees a half-written tree.
 import { execFileSync } from 'node:child_process';
@@ -6,6 +7,7 @@ import { cpSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildUi } from './build-ui.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -14,6 +16,7 @@ rmSync(out, { recursive: true, force: true });
 try {
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
   copyAssets(join(root, 'src'));
+  await buildUi(join(out, 'ui'));
   const old = join(root, `.dist-old-${process.pid}`);
   try {
     renameSync(join(root, 'dist'), old);

@@ -16,23 +16,10 @@ import { systemClock } from '../clock/clock.js';
 import { describePglite } from '../test-support/test-store.js';
 import { runCliInProcess as cli } from './test-support/run-cli-in-process.js';
 import { startTestPlatform, type TestPlatform } from './test-support/start-test-platform.js';
+import { fastPolicyYaml } from '../canary/test-support/fast-policy.js';
 
 /** Small windows so a test decides in seconds: 2 s windows of 1 s buckets, 1 s lateness. */
-const policyYaml = (name: string, maxErrorRate: number) => `apiVersion: slipway/v1
-name: ${name}
-windowSeconds: 2
-bucketSeconds: 1
-allowedLatenessSeconds: 1
-minSamples: 10
-stepDurationSeconds: 2
-rules:
-  - name: error-rate
-    metric: error_rate
-    compare: { max: ${maxErrorRate} }
-    counting: consecutive
-    failures: 1
-    action: ROLLBACK
-`;
+const policyYaml = (name: string, maxErrorRate: number) => fastPolicyYaml({ name, maxErrorRate });
 
 async function pollUntil<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

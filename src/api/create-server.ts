@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type AgentRouteDeps, registerAgentRoutes } from './agents/register-agent-routes.js';
 import { toErrorBody } from './http-status.js';
 import { registerListRunsRoute } from './list-runs-route.js';
-import { renderPlaceholderPage } from './placeholder-page.js';
+import { registerWebUi } from './ui/register-web-ui.js';
 import { registerWebhookRoutes, type WebhookSecrets } from './webhook-routes.js';
 import { registerSecretRoutes } from './secret-routes.js';
 import { registerEnvironmentRoutes } from './environment-routes.js';
@@ -59,10 +59,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     return { status: ok ? 'ok' : 'unavailable', version: options.version, ...report };
   });
 
-  app.get('/', async (_request, reply) => {
-    void reply.type('text/html; charset=utf-8');
-    return renderPlaceholderPage(options.version);
-  });
+  registerWebUi(app, { version: options.version, ...(options.agents ? { db: options.agents.db } : {}) });
 
   if (options.metrics) registerMetricsRoute(app, options.metrics);
 

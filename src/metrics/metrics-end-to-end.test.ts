@@ -15,26 +15,10 @@ import { systemClock } from '../clock/clock.js';
 import { describePglite } from '../test-support/test-store.js';
 import { createMetrics } from './create-metrics.js';
 import { parseExposition, type Sample, sampleValue } from './test-support/parse-exposition.js';
+import { fastPolicyYaml } from '../canary/test-support/fast-policy.js';
 
 /** 2 s windows of 1 s buckets: a burst of events 6 s old is judged at once. */
-const policy = parsePolicy(
-  `apiVersion: slipway/v1
-name: metrics-test
-windowSeconds: 2
-bucketSeconds: 1
-allowedLatenessSeconds: 1
-minSamples: 10
-stepDurationSeconds: 2
-rules:
-  - name: error-rate
-    metric: error_rate
-    compare: { max: 0.05 }
-    counting: consecutive
-    failures: 1
-    action: ROLLBACK
-`,
-  'test',
-);
+const policy = parsePolicy(fastPolicyYaml({ name: 'metrics-test', maxErrorRate: 0.05 }), 'test');
 
 describePglite('metrics end to end', (h) => {
   let workDir: string;

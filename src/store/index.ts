@@ -48,3 +48,4 @@ export { getRun } from './runs/get-run.js';
 export { type ListRunsOptions, listRuns, maxListRunsLimit } from './runs/list-runs.js';
 export { canTransitionJob, isTerminalJobStatus, jobTransitions } from './runs/job-transitions.js';
 export { type JobStatusChange, updateJobStatus } from './runs/update-job-status.js';
+export { listProjects, type ProjectSummary } from './projects/list-projects.js';

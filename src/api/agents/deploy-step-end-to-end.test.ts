@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFsBlobStore } from '../../blobs/index.js';
-import { createDeployController, type DeployController } from '../../deploy/controller/index.js';
+import type { DeployController } from '../../deploy/controller/index.js';
 import { createTestClient } from '../../deploy/router/test-support/start-test-backends.js';
 import type { RunDetail } from '../../store/index.js';
 import { ensureProject } from '../../store/index.js';
@@ -12,6 +12,7 @@ import { describePglite } from '../../test-support/test-store.js';
 import { startTestPlatform, type TestPlatform } from '../test-support/start-test-platform.js';
 import { waitFor } from '../test-support/wait-for.js';
 import { deployStepKey } from './register-deploy-step-routes.js';
+import { createTestDeployController } from '../../deploy/controller/test-support/test-controller.js';
 
 const project = 'acme/shop';
 const maintainer = { 'x-slipway-actor': 'mia', 'x-slipway-role': 'maintainer', 'content-type': 'application/json' };
@@ -38,13 +39,9 @@ describePglite('the deploy step: a pipeline job with environment: deploys throug
     // The build step writes the service itself: steps may run sandboxed, with the host's /tmp hidden.
     serverScript = (await readFile(fixtureService)).toString('base64');
     const blobStore = createFsBlobStore({ root: join(dir, 'blobs') });
-    controller = createDeployController({
+    controller = createTestDeployController(dir, {
       db: harness.db,
       blobs: blobStore,
-      dataDir: join(dir, 'data'),
-      baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-      pollMs: 100,
-      drainMs: 100,
     });
     await controller.start();
     platform = await startTestPlatform(harness.db, {

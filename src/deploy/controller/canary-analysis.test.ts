@@ -15,30 +15,18 @@ import { systemClock } from '../../clock/clock.js';
 import { ensureProject } from '../../store/index.js';
 import { describePglite } from '../../test-support/test-store.js';
 import { putEnvironment } from '../environments/index.js';
-import { createDeployController, type DeployController } from './deploy-controller.js';
+import type { DeployController } from './deploy-controller.js';
 import type { Deployment, DeploymentStatus } from './deployment.js';
 import { waitForDeploymentStatus } from './test-support/watch-deployment.js';
 import { fixtureServiceSpec, writeFixtureRelease } from './test-support/deploy-fixture.js';
 import { startTrafficLoop } from './test-support/traffic-loop.js';
+import { fastPolicyYaml } from '../../canary/test-support/fast-policy.js';
+import { createTestDeployController } from './test-support/test-controller.js';
 
 const project = 'acme/canary';
 const env = 'prod';
 /** Decides within seconds: 2 s windows, and 2 s of passing windows promote a step. */
-const policyYaml = `apiVersion: slipway/v1
-name: fast
-windowSeconds: 2
-bucketSeconds: 1
-allowedLatenessSeconds: 1
-minSamples: 10
-stepDurationSeconds: 2
-rules:
-  - name: error-rate
-    metric: error_rate
-    compare: { max: 0.1 }
-    counting: consecutive
-    failures: 1
-    action: ROLLBACK
-`;
+const policyYaml = fastPolicyYaml({ name: 'fast' });
 const analyzed = { canary: { steps: [{ setWeight: 50 }, { analysis: { timeoutSeconds: 60 } }, { setWeight: 100 }] } };
 
 describePglite('deploy controller: canary analysis by the canary engine', (harness) => {
@@ -72,13 +60,9 @@ describePglite('deploy controller: canary analysis by the canary engine', (harne
     if (!policy.ok) throw new Error(`test policy: ${policy.diagnostics[0]?.message}`);
     bus = createMemoryBus({});
     canary = await startCanaryService({ db: harness.db, bus, clock: systemClock, logger: pino({ level: 'silent' }), grpcPort: 0, policy: policy.policy });
-    controller = createDeployController({
+    controller = createTestDeployController(tmp, {
       db: harness.db,
       blobs: createFsBlobStore({ root: join(tmp, 'blobs') }),
-      dataDir: join(tmp, 'data'),
-      baseEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-      pollMs: 100,
-      drainMs: 100,
       bus,
       canary: canary.deployLink,
     });
