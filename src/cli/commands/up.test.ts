@@ -17,7 +17,7 @@ async function startUp(dataDir: string) {
 }
 
 describe('slipway up', () => {
-  it('serves health and the placeholder page from the embedded store, then stops cleanly on SIGINT', { timeout: 240_000 }, async () => {
+  it('serves health and the web UI from the embedded store, then stops cleanly on SIGINT', { timeout: 240_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'slipway-up-'));
     dirs.push(dataDir);
     const { cli, url } = await startUp(dataDir);
@@ -28,7 +28,12 @@ describe('slipway up', () => {
     expect(health).toMatchObject({ status: 'ok', store: 'pglite' });
     const page = await fetch(`${url}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(await page.text()).toContain('Slipway');
+    const html = await page.text();
+    expect(html).toContain('<title>Slipway</title>');
+    // The built UI's script is served with it.
+    const script = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(`${url}${script}`)).status).toBe(200);
     const missing = await fetch(`${url}/api/v1/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
