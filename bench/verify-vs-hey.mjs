@@ -4,7 +4,11 @@
 // Run after `npm run build`: node bench/verify-vs-hey.mjs [--requests 20000] [--concurrency 50]
 //   [--delay-ms 0] [--rounds 1] [--no-record]
 // Prints one JSON line and appends a dated line to bench/RESULTS.md. Target: |ratio − 1| ≤ 0.10 for all three.
-import { execFile } from 'node:child_process';
+// Also reports each generator's CPU time per 1000 requests: on a machine where the target and the
+// generator share the cores, a generator that spends less CPU per request leaves the target more,
+// so against a CPU-bound target (delay 0) a cheaper generator measures a higher req/s.
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +37,22 @@ const HEY = process.env.HEY ?? '/usr/bin/hey';
 const TOOL_TIMEOUT_MS = 120_000;
 
 const round2 = (n) => Math.round(n * 100) / 100;
+const CLOCK_TICKS_PER_SEC = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU ms (user + system) of this process's children that have exited: /proc/self/stat cutime + cstime. */
+function childrenCpuMs() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // Fields after "pid (comm) ": the first is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS_PER_SEC;
+}
+
+/** Runs `fn` (one tool run, its process waited for) and adds the CPU ms its processes used as `cpuMs`. */
+async function withCpu(fn) {
+  const before = childrenCpuMs();
+  const result = await fn();
+  return { ...result, cpuMs: childrenCpuMs() - before };
+}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 async function runHey(url, requests) {
@@ -57,14 +77,20 @@ async function runSlipway(url, requests) {
 const { child, url } = await startHttpTarget(DELAY_MS);
 const load = { before: loadavg().map(round2) };
 const rounds = [];
+let slipwayStartupCpuMs = 0;
 try {
   // Warm the target's JIT and sockets so neither tool pays for it; not measured.
   await runHey(url, Math.min(5000, REQUESTS));
+  // Node start-up and module loading of the CLI, subtracted from slipway's CPU per request; it varies
+  // by ±200 ms run to run on the shared machine, hence the median of three.
+  const startups = [];
+  for (let i = 0; i < 3; i++) startups.push((await withCpu(() => runSlipway(url, 1))).cpuMs);
+  slipwayStartupCpuMs = median(startups);
   for (let i = 0; i < ROUNDS; i++) {
     // Alternate which goes first, so a drift in machine load does not always favour one tool.
     const entry = {};
     for (const tool of i % 2 === 0 ? ['hey', 'slipway'] : ['slipway', 'hey']) {
-      entry[tool] = tool === 'hey' ? await runHey(url, REQUESTS) : await runSlipway(url, REQUESTS);
+      entry[tool] = await withCpu(() => (tool === 'hey' ? runHey(url, REQUESTS) : runSlipway(url, REQUESTS)));
     }
     rounds.push(entry);
   }
@@ -74,7 +100,15 @@ try {
 load.after = loadavg().map(round2);
 
 const pick = (tool, key) => median(rounds.map((r) => r[tool][key]));
-const side = (tool) => ({ rps: round2(pick(tool, 'rps')), p50Ms: round2(pick(tool, 'p50Ms')), p99Ms: round2(pick(tool, 'p99Ms')), avgMs: round2(pick(tool, 'avgMs')) });
+// inFlight = req/s × mean latency (Little's law): how many of the -c requests a tool really kept in
+// flight; a tool that idles between a response and its next request loads the target less.
+const side = (tool) => ({
+  rps: round2(pick(tool, 'rps')),
+  p50Ms: round2(pick(tool, 'p50Ms')),
+  p99Ms: round2(pick(tool, 'p99Ms')),
+  avgMs: round2(pick(tool, 'avgMs')),
+  inFlight: round2(median(rounds.map((r) => (r[tool].rps * r[tool].avgMs) / 1000))),
+});
 const hey = side('hey');
 const slipway = side('slipway');
 const ratio = {
@@ -93,6 +127,11 @@ const result = {
   slipway,
   ratio,
   within10,
+  cpuMsPer1kRequests: {
+    hey: round2((pick('hey', 'cpuMs') * 1000) / REQUESTS),
+    slipway: round2((Math.max(0, pick('slipway', 'cpuMs') - slipwayStartupCpuMs) * 1000) / REQUESTS),
+    slipwayStartupCpuMs: round2(slipwayStartupCpuMs),
+  },
   met: Object.values(within10).every(Boolean),
   errors: rounds.flatMap((r) => [r.hey.errors, r.slipway.errors]).filter(Boolean),
   responses: rounds.map((r) => ({ hey: r.hey.responses, slipway: r.slipway.responses })),

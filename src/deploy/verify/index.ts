@@ -10,6 +10,9 @@
  *   starts before the end a missed start.
  * - failure kinds: http (a response outside okStatusMin..okStatusMax), timeout (no whole response
  *   within timeoutMs), connection (refused, reset, closed mid-response).
+ * - connection: one keep-alive HTTP/1.1 connection of the load generator's own lean client
+ *   (http1-connection.ts, plain http:// only), one per unit of concurrency, reopened after the
+ *   target closes it or a request on it fails.
  * - threshold: one comparison the summary must satisfy (`p99<200ms`, `success>=99.5%`); any failed
  *   threshold fails the verification.
  * - report: the JSON document of a verification (options, summary, threshold results), stored as
@@ -30,4 +33,4 @@ export { parseThreshold } from './parse-threshold.js';
 export { LATE_START_TOLERANCE_MS, type RunLoadTestDeps, runLoadTest } from './run-load-test.js';
 export { type LatencySummary, type LoadTestSummary, percentile, summarizeLoadTest } from './summarize-load-test.js';
 export { type Threshold, type ThresholdMetric, describeThreshold } from './threshold.js';
-export { type Verification, verifyWithLoadTest } from './verify-with-load-test.js';
+export { type Verification, type VerifyDeps, verifyWithLoadTest } from './verify-with-load-test.js';

@@ -3,7 +3,7 @@
  * of a histogram, because verification runs are bounded and exact percentiles are what the
  * comparison with other tools and the thresholds need.
  */
-import type { RequestResult } from './send-request.js';
+import type { RequestResult } from './request-result.js';
 
 export interface LoadTestRun {
   model: 'closed' | 'open';

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
+import { HEADER_NAME, HEADER_VALUE } from './build-request-bytes.js';
 import { parseThreshold } from './parse-threshold.js';
 import { THRESHOLD_METRICS, THRESHOLD_OPERATORS, type Threshold } from './threshold.js';
 
@@ -71,7 +72,12 @@ export const loadTestOptionsSchema = z
       .string()
       .refine((text) => URL.canParse(text) && new URL(text).protocol === 'http:', 'must be an http:// URL, e.g. http://127.0.0.1:8080/health'),
     method: z.string().regex(/^[A-Z]+$/, 'must be an upper-case HTTP method, e.g. GET').default('GET'),
-    headers: z.record(z.string(), z.string()).default({}),
+    headers: z
+      .record(
+        z.string().regex(HEADER_NAME, 'header names are letters, digits and !#$%&\'*+.^_`|~-'),
+        z.string().regex(HEADER_VALUE, 'header values cannot hold control characters such as CR or LF'),
+      )
+      .default({}),
     /** Request body sent with every request; none by default. */
     body: z.string().optional(),
     /** Requests in flight at once (closed model: workers; open model: the most that may overlap). */

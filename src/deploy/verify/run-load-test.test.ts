@@ -111,3 +111,9 @@ it('stops early when the signal is aborted, still bounded', async () => {
   expect(result.aborted).toBe(true);
   expect(result.elapsedMs).toBeLessThan(1000);
 });
+
+it('HEAD: ends each request at the headers, without waiting for the body they announce', async () => {
+  const result = await run({ method: 'HEAD', requests: 20, concurrency: 2, timeoutMs: 500 });
+  expect(result).toMatchObject({ ok: 20, timeouts: 0, connectionErrorsByCode: {} });
+  expect(Math.max(...result.latenciesMs)).toBeLessThan(400);
+});

@@ -8,6 +8,7 @@ import { judgeThresholds } from './judge-thresholds.js';
 import { buildLoadReport, type LoadReport } from './format-load-report.js';
 import { type LoadTestOptions, parseLoadTestOptions } from './load-test-options.js';
 import { type RunLoadTestDeps, runLoadTest } from './run-load-test.js';
+import { settleHeap } from './settle-heap.js';
 import { summarizeLoadTest } from './summarize-load-test.js';
 
 export interface Verification {
@@ -16,13 +17,22 @@ export interface Verification {
   report: LoadReport;
 }
 
-export async function verifyWithLoadTest(input: unknown, deps: RunLoadTestDeps = {}): Promise<Verification> {
+export interface VerifyDeps extends RunLoadTestDeps {
+  /**
+   * A full GC right before the measured run (settle-heap.ts). For a process that exists to run the
+   * test (the CLI); a server calling this in-process should not stop its world for it. Default false.
+   */
+  settleHeapBeforeRun?: boolean;
+}
+
+export async function verifyWithLoadTest(input: unknown, deps: VerifyDeps = {}): Promise<Verification> {
   const options = parseLoadTestOptions(input);
   if (options.warmupMs > 0) {
     const { requests: _requests, ...rest } = options;
     await runLoadTest({ ...rest, durationMs: options.warmupMs, thresholds: [] }, deps);
     if (deps.signal?.aborted) throw deps.signal.reason ?? new Error('aborted');
   }
+  if (deps.settleHeapBeforeRun === true) settleHeap();
   const run = await runLoadTest(options, deps);
   const summary = summarizeLoadTest(run);
   const verdict = judgeThresholds(summary, options.thresholds);
