@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
-import type { Plan } from '../pipeline/model.js';
+import type { Plan, PlannedJob } from '../pipeline/model.js';
 import { createRun, type Db, getRun, type RunDetail, type RunTrigger } from '../store/index.js';
 import { type CanceledRun, cancelRunJobs } from './cancel-run-jobs.js';
 import { completeRun } from './complete-run.js';
@@ -36,12 +36,31 @@ export interface EnqueueRunInput {
    * plan asks for more retries gets retry + 1. Default 3.
    */
   maxAttempts?: number;
+  /**
+   * Jobs to start at once on an agent instead of queueing them (a dispatcher that has an idle agent
+   * for them): job key → agent and lease. Only a job that would be queued right away is handed off;
+   * the others are queued or wait as usual. The dispatcher sends handed-off jobs once the run commits.
+   */
+  handOff?: ReadonlyMap<string, { agentId: string; leaseMs: number }>;
   /** Runs in the enqueue's transaction, after the run is created: what must commit with it (its audit entry). */
   inTransaction?: (tx: Db, run: RunDetail) => Promise<void>;
 }
 
+/** A job the enqueue started on an agent (handOff), with what its assignment needs. */
+export interface HandedOffJob {
+  jobId: number;
+  jobKey: string;
+  agentId: string;
+  plan: PlannedJob;
+  fencingToken: number;
+  leaseMs: number;
+  readyAt: Date;
+}
+
 export interface EnqueuedRun {
   run: RunDetail;
+  /** The jobs started on agents at once (handOff); the caller sends them after the commit. */
+  handedOff: HandedOffJob[];
   /** Older runs of the concurrency group this one canceled (cancelInProgress). */
   canceledRuns: CanceledRun[];
 }
@@ -64,6 +83,12 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
     throw new AppError(ErrorCode.invalidArgument, 'a concurrency group needs a non-empty name');
   }
   const now = new Date(clock.now());
+  // A concurrency group's order is the claim's business: its jobs are never handed off.
+  const handOff = group === undefined ? input.handOff : undefined;
+  const leaseFor = (job: PlannedJob) => {
+    const lease = handOff?.get(job.id);
+    return lease ? { lease: { agentId: lease.agentId, expiresAt: new Date(now.getTime() + lease.leaseMs) } } : {};
+  };
   return db.transaction(async (tx) => {
     // One insert per table, scheduling columns included: ready_at to commit is what dispatch latency
     // counts from, so the fewer statements the better.
@@ -90,6 +115,7 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
           concurrencyGroup: group ?? null,
           cancelInProgress: input.concurrency?.cancelInProgress ?? false,
           readyAt: now,
+          ...leaseFor(job),
         },
       })),
     });
@@ -116,6 +142,13 @@ export async function enqueueRun(db: Db, clock: Clock, input: EnqueueRunInput): 
       }
     }
     await input.inTransaction?.(tx, run);
-    return { run, canceledRuns };
+    const handedOff: HandedOffJob[] = [];
+    for (const job of run.jobs) {
+      const lease = handOff?.get(job.jobKey);
+      const plan = input.plan.jobs.find((planned) => planned.id === job.jobKey);
+      if (!lease || !plan || job.status !== 'running') continue;
+      handedOff.push({ jobId: job.id, jobKey: job.jobKey, agentId: lease.agentId, plan, fencingToken: 1, leaseMs: lease.leaseMs, readyAt: now });
+    }
+    return { run, handedOff, canceledRuns };
   });
 }

@@ -24,7 +24,7 @@
  * - author: who made a run's change (webhook sender, manual run's actor); never approves its gates.
  */
 export { type AdvancedGates, advanceGates, defaultAdvanceGatesLimit } from './advance-gates.js';
-export { type ClaimedJob, type ClaimJobInput, claimJob } from './claim-job.js';
+export { type ClaimedJob, type ClaimJobInput, claimJob, type JobPlacement } from './claim-job.js';
 export { type RefusedGate, describeGateRefusal } from './describe-gate-refusal.js';
 export { gateFailure } from './open-job-gates.js';
 export { type RunChange, readRunChange, unknownAuthor } from './read-run-change.js';
@@ -46,6 +46,7 @@ export {
   type ConcurrencyOptions,
   type EnqueuedRun,
   type EnqueueRunInput,
+  type HandedOffJob,
   defaultMaxAttempts,
   enqueueRun,
 } from './enqueue-run.js';

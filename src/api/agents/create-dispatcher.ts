@@ -1,7 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock/clock.js';
 import { finishLog } from '../../logs/index.js';
-import { advanceGates, claimJob, reportJobResult, repairStalledRuns, requeueExpiredLeases } from '../../scheduler/index.js';
+import {
+  advanceGates,
+  claimJob,
+  type HandedOffJob,
+  type JobPlacement,
+  reportJobResult,
+  repairStalledRuns,
+  requeueExpiredLeases,
+} from '../../scheduler/index.js';
+import type { PlannedJob } from '../../pipeline/model.js';
 import { resolveSecretsForJob, type SecretCrypto } from '../../secrets/index.js';
 import type { Metrics } from '../../metrics/index.js';
 import { type Db, isTerminalJobStatus } from '../../store/index.js';
@@ -29,6 +38,13 @@ export interface Dispatcher {
   /** Something may have become claimable (enqueue, report, connect): claim at once, not at the next tick. */
   wake(): void;
   /**
+   * For a run about to be enqueued: an idle agent (a free slot, and nothing claimable for it at the
+   * last pass) for each of the given jobs it can take, its slot held. Enqueue with `leases` as the
+   * hand-off, then deliver() after the commit — the jobs go out without a claim round trip — or
+   * cancel() if the enqueue failed. Undefined when no job can be handed off.
+   */
+  reserveHandOff(jobs: ReadonlyArray<{ key: string; runsOn: readonly string[] }>): HandOffReservation | undefined;
+  /**
    * Pushes a cancel for the job to its agent when that agent's stream is open on this server. False
    * otherwise: the agent learns it from its next heartbeat instead.
    */
@@ -51,6 +67,25 @@ export interface DispatcherOptions {
 }
 
 export const defaultLeaseMs = 15_000;
+
+export interface HandOffReservation {
+  /** Job key → agent and lease: the enqueue's handOff. */
+  leases: ReadonlyMap<string, { agentId: string; leaseMs: number }>;
+  /** Sends the jobs the enqueue handed off (after its commit) and frees every held slot. */
+  deliver(handedOff: readonly HandedOffJob[], placement: Omit<JobPlacement, 'logLength'> & { runId: number }): Promise<void>;
+  /** Frees the held slots (the enqueue failed). */
+  cancel(): void;
+}
+
+/** A job leased to an agent, with what its assignment needs. */
+interface LeasedJob {
+  jobId: number;
+  runId: number;
+  plan: PlannedJob;
+  fencingToken: number;
+  attempt: number;
+  placement: JobPlacement;
+}
 
 /**
  * Pushes claimable jobs to connected agents with free slots. Claims go through the scheduler (the
@@ -77,52 +112,110 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return set;
   };
 
-  const claimFor = async (agent: ConnectedAgent): Promise<boolean> => {
-    const claimed = await claimJob(options.db, options.clock, { agentId: agent.id, labels: agent.labels, leaseMs });
-    if (!claimed) return false;
-    const { job, placement } = claimed;
-    options.metrics?.jobClaimed(((job.startedAt?.getTime() ?? options.clock.now()) - job.readyAt.getTime()) / 1000);
+  // Slots held for jobs being handed off (reserveHandOff) until they are delivered or canceled.
+  const reserved = new Map<string, number>();
+  const busySlots = (agentId: string): number => slotsOf(agentId).size + (reserved.get(agentId) ?? 0);
+  // Agents whose last claim found nothing since the last wake(): with a free slot they are idle, and a
+  // new run's job may go straight to them (reserveHandOff) without jumping ahead of queued work.
+  const drained = new Set<string>();
+
+  /** Sends a job leased to the agent (claimed, or handed off at enqueue); true unless it was failed instead. */
+  const assign = async (agent: ConnectedAgent, job: LeasedJob): Promise<void> => {
     const assignment: JobAssignment = {
-      jobId: claimed.job.id,
-      fencingToken: claimed.fencingToken,
+      jobId: job.jobId,
+      fencingToken: job.fencingToken,
       leaseMs,
-      logOffset: placement.logLength,
-      job: claimed.job.plan,
-      runId: claimed.job.runId,
+      logOffset: job.placement.logLength,
+      job: job.plan,
+      runId: job.runId,
     };
-    if (placement.repoUrl) assignment.repoUrl = placement.repoUrl;
-    if (placement.commitSha) assignment.commitSha = placement.commitSha;
-    if (options.secretCrypto && placement.hasSecrets) {
+    if (job.placement.repoUrl) assignment.repoUrl = job.placement.repoUrl;
+    if (job.placement.commitSha) assignment.commitSha = job.placement.commitSha;
+    if (options.secretCrypto && job.placement.hasSecrets) {
       // Decrypted only here, into the assignment. A job whose secrets cannot be decrypted fails
       // (not retried: the key or the stored value must be fixed) rather than running without them.
       try {
         const secrets = await resolveSecretsForJob(options.db, options.secretCrypto, {
-          projectId: placement.projectId,
-          environment: claimed.job.plan.environment ?? null,
+          projectId: job.placement.projectId,
+          environment: job.plan.environment ?? null,
         });
         if (secrets.size > 0) assignment.secrets = Object.fromEntries(secrets);
       } catch (error) {
         const message = `the job's secrets could not be decrypted: ${error instanceof Error ? error.message : String(error)}`;
-        options.logger.error({ jobId: job.id, runId: job.runId, err: error }, 'failing a job whose secrets cannot be decrypted');
+        options.logger.error({ jobId: job.jobId, runId: job.runId, err: error }, 'failing a job whose secrets cannot be decrypted');
         const outcome = await reportJobResult(options.db, options.clock, {
-          jobId: claimed.job.id,
-          fencingToken: claimed.fencingToken,
+          jobId: job.jobId,
+          fencingToken: job.fencingToken,
           result: { status: 'failed', failure: { kind: 'infra', retryable: false, message }, steps: [] },
         });
         if (outcome.accepted && isTerminalJobStatus(outcome.status)) {
-          await finishLog(options.db, claimed.job.id);
+          await finishLog(options.db, job.jobId);
           options.metrics?.jobFinished(outcome.status);
           if (outcome.runStatus) options.metrics?.runFinished(outcome.runStatus);
         }
-        return true;
+        return;
       }
     }
-    slotsOf(agent.id).add(claimed.job.id);
-    agentByJob.set(claimed.job.id, agent.id);
+    slotsOf(agent.id).add(job.jobId);
+    agentByJob.set(job.jobId, agent.id);
     // A failed write leaves the job leased to a gone agent: the lease expires and the job is requeued.
-    if (!agent.send(assignment)) options.logger.warn({ jobId: job.id, runId: job.runId, agentId: agent.id }, 'agent stream gone after claim');
-    else options.logger.debug({ jobId: job.id, runId: job.runId, agentId: agent.id, attempt: job.attempt }, 'job assigned');
+    if (!agent.send(assignment)) options.logger.warn({ jobId: job.jobId, runId: job.runId, agentId: agent.id }, 'agent stream gone after claim');
+    else options.logger.debug({ jobId: job.jobId, runId: job.runId, agentId: agent.id, attempt: job.attempt }, 'job assigned');
+  };
+
+  const claimFor = async (agent: ConnectedAgent): Promise<boolean> => {
+    const claimed = await claimJob(options.db, options.clock, { agentId: agent.id, labels: agent.labels, leaseMs });
+    if (!claimed) {
+      drained.add(agent.id);
+      return false;
+    }
+    drained.delete(agent.id);
+    const { job, placement } = claimed;
+    options.metrics?.jobClaimed(((job.startedAt?.getTime() ?? options.clock.now()) - job.readyAt.getTime()) / 1000);
+    await assign(agent, { jobId: job.id, runId: job.runId, plan: job.plan, fencingToken: claimed.fencingToken, attempt: job.attempt, placement });
     return true;
+  };
+
+  const reserveHandOff = (jobs: ReadonlyArray<{ key: string; runsOn: readonly string[] }>): HandOffReservation | undefined => {
+    // Only between passes: during one, queued work may be on its way to these very slots.
+    if (closed || running) return undefined;
+    const leases = new Map<string, { agentId: string; leaseMs: number }>();
+    const holds = new Map<string, number>();
+    for (const job of jobs) {
+      for (const agent of agents.values()) {
+        if (!drained.has(agent.id) || busySlots(agent.id) >= agent.capacity) continue;
+        if (!job.runsOn.every((label) => agent.labels.includes(label))) continue;
+        leases.set(job.key, { agentId: agent.id, leaseMs });
+        holds.set(agent.id, (holds.get(agent.id) ?? 0) + 1);
+        reserved.set(agent.id, (reserved.get(agent.id) ?? 0) + 1);
+        break;
+      }
+    }
+    if (leases.size === 0) return undefined;
+    let settled = false;
+    const unhold = () => {
+      if (settled) return;
+      settled = true;
+      for (const [agentId, count] of holds) {
+        const left = (reserved.get(agentId) ?? 0) - count;
+        if (left > 0) reserved.set(agentId, left);
+        else reserved.delete(agentId);
+      }
+    };
+    return {
+      leases,
+      deliver: async (handedOff, placement) => {
+        unhold();
+        for (const job of handedOff) {
+          options.metrics?.jobClaimed(0);
+          const agent = agents.get(job.agentId);
+          const leased = { ...job, runId: placement.runId, attempt: 1, placement: { ...placement, logLength: 0 } };
+          if (agent) await assign(agent, leased);
+          else options.logger.warn({ jobId: job.jobId, runId: placement.runId, agentId: job.agentId }, 'agent gone before a handed-off job was sent');
+        }
+      },
+      cancel: unhold,
+    };
   };
 
   const pass = async (): Promise<void> => {
@@ -130,7 +223,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     while (progressed && !closed) {
       progressed = false;
       for (const agent of agents.values()) {
-        if (slotsOf(agent.id).size >= agent.capacity) continue;
+        if (busySlots(agent.id) >= agent.capacity) continue;
         if (await claimFor(agent)) progressed = true;
       }
     }
@@ -138,6 +231,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   const wake = (): void => {
     if (closed) return;
+    // Something may have become claimable: no agent counts as idle until a pass has looked again.
+    drained.clear();
     if (running) {
       again = true;
       return;
@@ -222,6 +317,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       wake();
     },
     wake,
+    reserveHandOff,
     cancelJob: (jobId, agentId) => agents.get(agentId)?.cancel?.(jobId) ?? false,
     close: async () => {
       closed = true;

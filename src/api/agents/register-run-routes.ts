@@ -52,13 +52,18 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
       commitSha = read.commitSha;
       plan = read.plan;
     }
-    const { run } = await enqueueRun(ctx.db, ctx.clock, {
+    // Jobs an idle agent can take go to it with the run's commit: no claim round trip (dispatch latency).
+    const handOff = ctx.dispatcher.reserveHandOff(
+      plan.jobs.filter((job) => job.needs.length === 0 && job.environment === undefined).map((job) => ({ key: job.id, runsOn: job.runsOn })),
+    );
+    const enqueuing = enqueueRun(ctx.db, ctx.clock, {
       projectId: project.id,
       ref: body.ref,
       trigger: 'manual',
       author: optionalActor(request.headers['x-slipway-actor']),
       plan,
       ...(commitSha === undefined ? {} : { commitSha }),
+      ...(handOff ? { handOff: handOff.leases } : {}),
       // In the run's own transaction: the trail cannot miss a run, and the dispatcher, woken after the
       // commit, does not wait behind a separate audit transaction (on PGlite statements queue up).
       inTransaction: async (tx, created) => {
@@ -71,6 +76,12 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
         }, { clock: ctx.clock });
       },
     });
+    const enqueued = await enqueuing.catch((error: unknown) => {
+      handOff?.cancel();
+      throw error;
+    });
+    const { run } = enqueued;
+    await handOff?.deliver(enqueued.handedOff, { projectId: project.id, repoUrl: project.repoUrl, commitSha: commitSha ?? null, hasSecrets: true, runId: run.id });
     ctx.dispatcher.wake();
     void reply.status(201);
     return {

@@ -33,6 +33,11 @@ export interface NewJobSchedule {
   timeoutMs: number | null;
   /** Claimable at once (no needs, no gate); otherwise pending. */
   queued: boolean;
+  /**
+   * Starts the job at once on this agent instead of queueing it (a dispatcher's hand-off): running,
+   * first attempt, fencing token 1. Only for a job that would be queued. The run starts running too.
+   */
+  lease?: { agentId: string; expiresAt: Date };
   priority: number;
   concurrencyGroup: string | null;
   cancelInProgress: boolean;
@@ -67,26 +72,40 @@ export async function createRun(db: Db, input: CreateRunInput): Promise<RunDetai
     if (number === undefined) {
       throw new AppError(ErrorCode.notFound, `project ${input.projectId} does not exist: create it first (ensureProject)`);
     }
+    const startedAt = input.jobs.find((job) => job.schedule?.lease && job.schedule.queued)?.schedule?.readyAt ?? null;
     const run = (
       await tx.query<Run>(
-        `INSERT INTO runs (project_id, number, ref, commit_sha, trigger, pipeline_name, author)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${runColumns}`,
-        [input.projectId, number, input.ref, input.commitSha ?? null, input.trigger, input.pipelineName, input.author ?? null],
+        `INSERT INTO runs (project_id, number, ref, commit_sha, trigger, pipeline_name, author, status, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${runColumns}`,
+        [
+          input.projectId,
+          number,
+          input.ref,
+          input.commitSha ?? null,
+          input.trigger,
+          input.pipelineName,
+          input.author ?? null,
+          startedAt ? 'running' : 'queued',
+          startedAt,
+        ],
       )
     ).rows[0]!;
     // One statement per table whatever the number of jobs: the plan travels as one jsonb parameter.
     // A job without a schedule gets the columns' defaults (no plan, pending).
     const jobs = await tx.query<Job>(
       `INSERT INTO jobs (run_id, job_key, stage, needs, status, plan, runs_on, max_attempts, timeout_ms, priority,
-         concurrency_group, cancel_in_progress, ready_at)
-       SELECT $1, j.job_key, j.stage, j.needs, CASE WHEN j.queued THEN 'queued' ELSE 'pending' END, j.plan,
+         concurrency_group, cancel_in_progress, ready_at, lease_owner, lease_expires_at, attempt, fencing_token, started_at)
+       SELECT $1, j.job_key, j.stage, j.needs,
+         CASE WHEN j.lease_owner IS NOT NULL THEN 'running' WHEN j.queued THEN 'queued' ELSE 'pending' END, j.plan,
          coalesce(j.runs_on, '{}'), coalesce(j.max_attempts, 1), j.timeout_ms, coalesce(j.priority, 0),
-         j.concurrency_group, coalesce(j.cancel_in_progress, false), coalesce(j.ready_at, now())
+         j.concurrency_group, coalesce(j.cancel_in_progress, false), coalesce(j.ready_at, now()),
+         j.lease_owner, j.lease_expires_at, CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END,
+         CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END, CASE WHEN j.lease_owner IS NULL THEN NULL ELSE j.ready_at END
        FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (job_key text, stage text, needs text[], queued boolean, plan jsonb,
            runs_on text[], max_attempts integer, timeout_ms integer, priority integer, concurrency_group text,
-           cancel_in_progress boolean, ready_at timestamptz))
+           cancel_in_progress boolean, ready_at timestamptz, lease_owner text, lease_expires_at timestamptz))
          WITH ORDINALITY AS j (job_key, stage, needs, queued, plan, runs_on, max_attempts, timeout_ms, priority,
-           concurrency_group, cancel_in_progress, ready_at, ord)
+           concurrency_group, cancel_in_progress, ready_at, lease_owner, lease_expires_at, ord)
        ORDER BY j.ord
        RETURNING ${jobColumns}`,
       [run.id, JSON.stringify(input.jobs.map(jobRecord))],
@@ -127,6 +146,9 @@ function jobRecord(job: NewJob): Record<string, unknown> {
     concurrency_group: schedule.concurrencyGroup,
     cancel_in_progress: schedule.cancelInProgress,
     ready_at: schedule.readyAt.toISOString(),
+    ...(schedule.lease && schedule.queued
+      ? { lease_owner: schedule.lease.agentId, lease_expires_at: schedule.lease.expiresAt.toISOString() }
+      : {}),
   };
 }
 
