@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../errors/app-error.js';
-import { enqueueRun } from '../scheduler/index.js';
+import { enqueueRun, runScheduling } from '../scheduler/index.js';
 import { listProjectsWithRepo, type Project } from '../store/index.js';
 import {
   createRunForDelivery,
@@ -116,6 +116,7 @@ async function handle(ctx: AgentRoutesContext, received: ReceivedWebhook, reply:
         // Gates never let the author approve their own change; providers say 'unknown' when they cannot tell.
         author: event.sender === 'unknown' ? null : event.sender,
         plan: read.plan,
+        ...runScheduling(read.plan, { project: project.name, ref: runRef(event) }),
       });
       created = { id: run.id, number: run.number };
       return run.id;

@@ -73,7 +73,7 @@ export interface LogPiece {
 
 export interface ApiClient {
   readonly baseUrl: string;
-  triggerRun(input: { project: string; ref: string; pipeline: string }): Promise<TriggeredRun>;
+  triggerRun(input: { project: string; ref: string; pipeline: string; priority?: number }): Promise<TriggeredRun>;
   getRun(runId: number): Promise<ApiRunDetail>;
   listRuns(input: { project?: string; limit: number }): Promise<ApiRun[]>;
   cancelRun(runId: number): Promise<CanceledRunAnswer>;

@@ -22,8 +22,15 @@ export function buildPipeline(input: PipelineInput): Pipeline {
       paths: toList(input.trigger?.paths),
     },
     env: toStrings(input.env),
+    priority: input.priority ?? 0,
     stages: input.stages.map(buildStage),
   };
+  if (input.concurrency !== undefined) {
+    pipeline.concurrency =
+      typeof input.concurrency === 'string'
+        ? { group: input.concurrency, cancelInProgress: false }
+        : { group: input.concurrency.group, cancelInProgress: input.concurrency['cancel-in-progress'] ?? false };
+  }
   const schedule = input.trigger?.schedule;
   if (schedule !== undefined) {
     pipeline.trigger.schedule = schedule.map((entry) =>

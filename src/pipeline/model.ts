@@ -101,10 +101,21 @@ export interface StageSpec {
   steps: StepSpec[];
 }
 
+/** `concurrency:` of a pipeline: one run of the group at a time (GitHub Actions' workflow concurrency). */
+export interface ConcurrencySpec {
+  /** May contain `${{ ref }}`, replaced by the run's ref when it is enqueued. */
+  group: string;
+  /** Cancel the group's older unfinished runs instead of queueing behind them. */
+  cancelInProgress: boolean;
+}
+
 export interface Pipeline {
   name: string;
   trigger: TriggerSpec;
   env: Record<string, string>;
+  concurrency?: ConcurrencySpec;
+  /** Queued jobs of higher priority are dispatched first; default 0. */
+  priority: number;
   stages: StageSpec[];
 }
 
@@ -147,6 +158,9 @@ export interface PlannedJob {
 
 export interface Plan {
   name: string;
+  concurrency?: ConcurrencySpec;
+  /** Of every job of the run; absent = 0. */
+  priority?: number;
   /** Jobs in a topological order (every job after all of its needs), stable for a given file. */
   jobs: PlannedJob[];
 }

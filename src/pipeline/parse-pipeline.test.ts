@@ -124,7 +124,7 @@ describe('parsePipeline reports each kind of error at its position', () => {
       "4:23 stages[0].steps[0].script: unknown key 'script' — did you mean 'run'?",
     );
     expect(only(`name: p\nstages: [{ name: a, steps: [{ run: x }] }]\nzzz: 1\n`)).toBe(
-      "3:1 zzz: unknown key 'zzz' — remove it or use one of: name, trigger, env, stages",
+      "3:1 zzz: unknown key 'zzz' — remove it or use one of: name, trigger, env, concurrency, priority, stages",
     );
   });
 

@@ -29,6 +29,8 @@ export function parsePipeline(text: string, file: string): ParseResult {
 /** The result for a valid file read the fast way; undefined means "take the positioned path". */
 function parseValidFast(text: string): ParseResult | undefined {
   if (Buffer.byteLength(text, 'utf8') > MAX_PIPELINE_BYTES) return undefined;
+  // A lone carriage return is a line break to js-yaml but not to the positioned read, the authority.
+  if (/\r(?!\n)/.test(text)) return undefined;
   const data = readYamlFast(text);
   if (!data) return undefined;
   const parsed = pipelineSchema.safeParse(data);

@@ -47,6 +47,9 @@ const envSchema = z
 
 const nonEmptyText = (what: string) => z.string().regex(/\S/, `must not be empty — give ${what}`);
 
+/** Replaced by the run's ref in a concurrency group's name. */
+export const concurrencyRefPlaceholder = '${{ ref }}';
+
 const stringListSchema = z.union([z.string(), z.array(z.string())], {
   error: 'must be a string or a list of strings',
 });
@@ -164,6 +167,13 @@ const scheduleSchema = z
   })
   .meta({ id: 'schedule', description: "A cron schedule, e.g. { cron: '0 3 * * *' } (03:00 UTC daily)." });
 
+/** A concurrency group's name; `${{ ref }}` stands for the run's ref (one group per branch). */
+const concurrencyGroupSchema = nonEmptyText('the group a name')
+  .refine((group) => group.replaceAll(concurrencyRefPlaceholder, '').match(/\$\{\{/) === null, {
+    message: `may use no expression but ${concurrencyRefPlaceholder} (the run's ref)`,
+  })
+  .describe(`Group name, e.g. deploy-production or ci-${'$'}{{ ref }}.`);
+
 export const pipelineSchema = z
   .strictObject({
     name: nonEmptyText('the pipeline a title'),
@@ -179,6 +189,23 @@ export const pipelineSchema = z
       })
       .optional(),
     env: envSchema.optional(),
+    concurrency: z
+      .union([
+        concurrencyGroupSchema,
+        z.strictObject({
+          group: concurrencyGroupSchema,
+          'cancel-in-progress': z.boolean().optional().describe("Cancel the group's older unfinished runs; default false (they queue)."),
+        }),
+      ])
+      .optional()
+      .describe("At most one run's jobs of the group run at a time; later runs queue. A string is the group."),
+    priority: z
+      .number()
+      .int('must be a whole number')
+      .min(-100, 'must be at least -100')
+      .max(100, 'must be at most 100')
+      .optional()
+      .describe('Queued jobs of higher priority are dispatched first; default 0.'),
     stages: z.array(stageSchema).min(1, 'must not be empty — add at least one stage'),
   })
   .meta({ title: 'Slipway pipeline', description: 'A .pipeline.yml file.' });

@@ -21,7 +21,10 @@ export function planPipeline(pipeline: Pipeline): Plan {
     const neededIds = needs[i]!.flatMap((needed) => jobsByStage[needed]!.map((job) => job.id));
     for (const job of jobs) job.needs = neededIds.slice();
   });
-  return { name: pipeline.name, jobs: orderStages(needs).flatMap((i) => jobsByStage[i]!) };
+  const plan: Plan = { name: pipeline.name, jobs: orderStages(needs).flatMap((i) => jobsByStage[i]!) };
+  if (pipeline.concurrency) plan.concurrency = { ...pipeline.concurrency };
+  if (pipeline.priority !== 0) plan.priority = pipeline.priority;
+  return plan;
 }
 
 function planStageJobs(stage: StageSpec, pipelineEnv: Record<string, string>): PlannedJob[] {

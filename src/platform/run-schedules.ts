@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { readPipelineFromRef } from '../api/start-run-from-repo.js';
 import type { Clock } from '../clock/clock.js';
-import { enqueueRun } from '../scheduler/index.js';
+import { enqueueRun, runScheduling } from '../scheduler/index.js';
 import { type Db, listProjectsWithRepo } from '../store/index.js';
 import { claimScheduleTick, dueSchedules } from '../triggers/index.js';
 
@@ -41,6 +41,7 @@ export async function fireDueSchedules(deps: FireSchedulesDeps, since: Date): Pr
             commitSha: read.commitSha,
             trigger: 'schedule',
             plan: read.plan,
+            ...runScheduling(read.plan, { project: project.name, ref: project.defaultBranch }),
           });
           return run.id;
         });

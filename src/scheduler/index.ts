@@ -51,6 +51,7 @@ export {
   enqueueRun,
 } from './enqueue-run.js';
 export { type ExtendLeaseInput, extendLease } from './extend-lease.js';
+export { runScheduling } from './run-concurrency.js';
 export { type Agent, type RegisterAgentInput, registerAgent } from './register-agent.js';
 export {
   type JobAttemptResult,

@@ -4,7 +4,7 @@ import { appendAuditEntry } from '../../audit/index.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { parseLastEventId, streamLogOverSse } from '../../logs/index.js';
 import type { Plan } from '../../pipeline/index.js';
-import { cancelRun, enqueueRun } from '../../scheduler/index.js';
+import { cancelRun, enqueueRun, runScheduling } from '../../scheduler/index.js';
 import { bindProjectRepo, ensureProject, getRun } from '../../store/index.js';
 import { checkRepoUrl } from '../../triggers/index.js';
 import { readAuditIdentity } from '../audit-identity.js';
@@ -24,6 +24,8 @@ const runBody = z.object({
   ref: z.string().min(1).max(500),
   pipeline: z.string().min(1).optional(),
   repoUrl: z.string().min(1).max(2000).optional(),
+  /** Overrides the pipeline's `priority:` for this run. */
+  priority: z.number().int().min(-100).max(100).optional(),
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -52,8 +54,11 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
       commitSha = read.commitSha;
       plan = read.plan;
     }
-    // Jobs an idle agent can take go to it with the run's commit: no claim round trip (dispatch latency).
-    const handOff = ctx.dispatcher.reserveHandOff(
+    const scheduling = runScheduling(plan, { project: project.name, ref: body.ref });
+    if (body.priority !== undefined) scheduling.priority = body.priority;
+    // Jobs an idle agent can take go to it with the run's commit: no claim round trip (dispatch
+    // latency). A concurrency group's jobs wait their turn through the claim.
+    const handOff = scheduling.concurrency ? undefined : ctx.dispatcher.reserveHandOff(
       plan.jobs.filter((job) => job.needs.length === 0 && job.environment === undefined).map((job) => ({ key: job.id, runsOn: job.runsOn })),
     );
     const enqueuing = enqueueRun(ctx.db, ctx.clock, {
@@ -62,6 +67,7 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
       trigger: 'manual',
       author: optionalActor(request.headers['x-slipway-actor']),
       plan,
+      ...scheduling,
       ...(commitSha === undefined ? {} : { commitSha }),
       ...(handOff ? { handOff: handOff.leases } : {}),
       // In the run's own transaction: the trail cannot miss a run, and the dispatcher, woken after the

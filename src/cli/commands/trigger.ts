@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formatDiagnostic, loadPipelineFile } from '../../pipeline/index.js';
 import { followRunLogs } from '../follow-run-logs.js';
+import { parsePriority } from './parse-number.js';
 import type { CommandResult } from '../main.js';
 import { addServerOption, clientFor, type ServerOptions } from '../server-option.js';
 
@@ -10,6 +11,7 @@ interface TriggerOptions extends ServerOptions {
   ref: string;
   file: string;
   follow?: boolean;
+  priority?: number;
 }
 
 export function registerTriggerCommand(program: Command, result: CommandResult): void {
@@ -31,6 +33,7 @@ export function registerTriggerCommand(program: Command, result: CommandResult):
     .requiredOption('--project <name>', 'the project to run for (created on first use)')
     .option('--ref <ref>', 'the branch or ref the run is for', 'main')
     .option('--file <path>', 'the pipeline file to run', '.pipeline.yml')
+    .option('--priority <n>', "this run's priority, -100 to 100 (default: the pipeline's `priority:`, else 0)", parsePriority)
     .option('-f, --follow', "stream the jobs' logs until the run finishes; exit 1 unless it succeeded");
   addServerOption(command).action(async (options: TriggerOptions) => {
     const parsed = await loadPipelineFile(options.file);
@@ -43,7 +46,12 @@ export function registerTriggerCommand(program: Command, result: CommandResult):
     }
     const pipeline = await readFile(options.file, 'utf8');
     const client = clientFor(options);
-    const run = await client.triggerRun({ project: options.project, ref: options.ref, pipeline });
+    const run = await client.triggerRun({
+      project: options.project,
+      ref: options.ref,
+      pipeline,
+      ...(options.priority === undefined ? {} : { priority: options.priority }),
+    });
     process.stdout.write(`run #${run.number} (${run.runId}) queued: jobs ${run.jobs.map((job) => job.key).join(', ')}\n`);
     if (!options.follow) {
       process.stdout.write(`follow it with: slipway logs ${run.runId} -f\n`);
