@@ -20,8 +20,8 @@ function problems(text: string): string[] {
 describe('concurrency and priority of a pipeline', () => {
   test('a group name alone queues; the long form may cancel runs in progress; a ref placeholder is kept for enqueue time', () => {
     expect(plan(pipeline('concurrency: deploy-production')).concurrency).toEqual({ group: 'deploy-production', cancelInProgress: false });
-    expect(plan(pipeline('concurrency: { group: "ci-${{ ref }}", cancel-in-progress: true }')).concurrency).toEqual({
-      group: 'ci-${{ ref }}',
+    expect(plan(pipeline(`concurrency: { group: "ci-\${{ ref }}", cancel-in-progress: true }`)).concurrency).toEqual({
+      group: `ci-\${{ ref }}`,
       cancelInProgress: true,
     });
     expect(plan(pipeline()).concurrency).toBeUndefined();
@@ -37,8 +37,8 @@ describe('concurrency and priority of a pipeline', () => {
 
   test('refuses an empty group, unknown expressions in it and unknown keys, each at its place', () => {
     expect(problems(pipeline('concurrency: { group: " " }'))).toEqual(["2:23 concurrency.group: 'group' must not be empty — give the group a name, got ' '"]);
-    expect(problems(pipeline('concurrency: "deploy-${{ env.X }}"'))).toEqual([
-      "2:14 concurrency: 'concurrency' may use no expression but ${{ ref }} (the run's ref), got 'deploy-${{ env.X }}'",
+    expect(problems(pipeline(`concurrency: "deploy-\${{ env.X }}"`))).toEqual([
+      `2:14 concurrency: 'concurrency' may use no expression but \${{ ref }} (the run's ref), got 'deploy-\${{ env.X }}'`,
     ]);
     expect(problems(pipeline('concurrency: { group: g, cancel: true }'))[0]).toMatch(/^2:26 concurrency\.cancel: unknown key 'cancel'/);
   });

@@ -48,7 +48,7 @@ const envSchema = z
 const nonEmptyText = (what: string) => z.string().regex(/\S/, `must not be empty — give ${what}`);
 
 /** Replaced by the run's ref in a concurrency group's name. */
-export const concurrencyRefPlaceholder = '${{ ref }}';
+export const concurrencyRefPlaceholder = `\${{ ref }}`;
 
 const stringListSchema = z.union([z.string(), z.array(z.string())], {
   error: 'must be a string or a list of strings',

@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { runScheduling } from './run-concurrency.js';
 
 describe('runScheduling', () => {
-  test('scopes the group to the project and puts the ref in for ${{ ref }}', () => {
-    const plan = { name: 'ci', jobs: [], priority: 5, concurrency: { group: 'ci-${{ ref }}', cancelInProgress: true } };
+  test(`scopes the group to the project and puts the ref in for \${{ ref }}`, () => {
+    const plan = { name: 'ci', jobs: [], priority: 5, concurrency: { group: `ci-\${{ ref }}`, cancelInProgress: true } };
     expect(runScheduling(plan, { project: 'acme/web', ref: 'main' })).toEqual({
       priority: 5,
       concurrency: { group: 'acme/web/ci-main', cancelInProgress: true },

@@ -9,6 +9,6 @@ import type { ConcurrencyOptions } from './enqueue-run.js';
 export function runScheduling(plan: Plan, run: { project: string; ref: string }): { priority: number; concurrency?: ConcurrencyOptions } {
   const priority = plan.priority ?? 0;
   if (!plan.concurrency) return { priority };
-  const group = plan.concurrency.group.replaceAll('${{ ref }}', run.ref);
+  const group = plan.concurrency.group.replaceAll(`\${{ ref }}`, run.ref);
   return { priority, concurrency: { group: `${run.project}/${group}`, cancelInProgress: plan.concurrency.cancelInProgress } };
 }

@@ -47,7 +47,7 @@ describePglite('concurrency groups and priorities end to end', (harness) => {
     });
 
   it('queues a run behind the running run of its group although the agent has free slots; other refs are other groups', { timeout: 30_000 }, async () => {
-    const top = ['concurrency: deploy-${{ ref }}'];
+    const top = [`concurrency: deploy-\${{ ref }}`];
     const first = await post({ top, label: 'group-test', run: 'sleep 1.5' });
     await reaches(first, ['running']);
     const second = await post({ top, label: 'group-test', run: 'echo second' });
