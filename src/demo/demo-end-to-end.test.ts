@@ -60,6 +60,13 @@ describe('slipway demo', () => {
       verify: 'succeeded',
       'deploy-production': 'succeeded',
     });
+    // The verification's load test report is kept with the run as an artifact.
+    const { artifacts } = (await (await fetch(`${platform!.url}/api/v1/runs/${result.runs.v1.id}/artifacts`)).json()) as {
+      artifacts: { id: number; jobKey: string; fileCount: number }[];
+    };
+    const report = artifacts.find((artifact) => artifact.jobKey === 'verify');
+    expect(report).toMatchObject({ fileCount: 1 });
+    expect((await fetch(`${platform!.url}/api/v1/runs/${result.runs.v1.id}/artifacts/${report!.id}/archive`)).status).toBe(200);
     expect(result.runs.v2.status).toBe('failed');
     expect(statuses(result.runs.v2)).toMatchObject({ 'deploy-staging': 'failed', 'deploy-production': 'skipped' });
     expect(result.rollback).toMatchObject({ action: 'ROLLBACK', service: 'hello-staging' });
