@@ -7,14 +7,24 @@ export interface SseEvent {
 /** Splits a text/event-stream body into events (comments and blank keep-alives are skipped). */
 export async function* readSseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
+  const blankLine = /\r?\n\r?\n/g;
   let buffered = '';
+  // Where the search for the end of the pending event resumes: a large event arrives in many reads,
+  // and searching it from its start at every read was quadratic (a 1 MiB log chunk in 64 KiB reads).
+  let scanFrom = 0;
   for await (const bytes of body) {
     buffered += decoder.decode(bytes, { stream: true });
     for (;;) {
-      const end = buffered.search(/\r?\n\r?\n/);
-      if (end === -1) break;
-      const block = buffered.slice(0, end);
-      buffered = buffered.slice(end).replace(/^\r?\n\r?\n/, '');
+      blankLine.lastIndex = scanFrom;
+      const found = blankLine.exec(buffered);
+      if (!found) {
+        // A blank line may straddle this read and the next: resume a few characters back.
+        scanFrom = Math.max(0, buffered.length - 3);
+        break;
+      }
+      const block = buffered.slice(0, found.index);
+      buffered = buffered.slice(found.index + found[0].length);
+      scanFrom = 0;
       const event = parseBlock(block);
       if (event) yield event;
     }
