@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseResultLines, renderResults, summaryRows } from './summary.mjs';
+
+const log = [
+  '# Benchmark results',
+  '',
+  '- 2026-11-20T10:00:00.000Z dispatch-latency: {"bench":"dispatch-latency","fromReadyP99Ms":40,"store":"pglite","agent":"process","loadavg":{"before":[1.5,1,1]}}',
+  '- 2026-11-21T10:00:00.000Z dispatch-latency: {"bench":"dispatch-latency","fromReadyP99Ms":21.4,"store":"pglite","agent":"process","loadavg":{"before":[0.5,1,1]}}',
+  '- 2026-11-21T11:00:00.000Z bus-throughput: {"bench":"bus-throughput","redis":{"publishPerSec":100000},"memory":{"endToEndPerSec":1},"nats":{"endToEndPerSec":1},"peer":{"redisBenchmark":{"xaddPerSec":400000}}}',
+  '- 2026-11-21 run-dag 200 jobs P=2: slipway 12000 ms, turbo 90000 ms (ratio 0.13), nx 240000 ms (ratio 0.05) (median of 3)',
+  '  - run-dag note: a note about a run',
+  '- 2026-11-21T12:00:00.000Z log-latency: {"bench":"log-latency", "truncated',
+].join('\n');
+
+describe('benchmark summary', () => {
+  it('reads JSON lines and run-dag lines, skipping broken ones', () => {
+    expect(parseResultLines(log).map((line) => [line.date, line.bench])).toEqual([
+      ['2026-11-20', 'dispatch-latency'],
+      ['2026-11-21', 'dispatch-latency'],
+      ['2026-11-21', 'bus-throughput'],
+      ['2026-11-21', 'run-dag'],
+    ]);
+  });
+
+  it('keeps the newest result of each benchmark, with the peer and ratio measured beside it', () => {
+    const rows = summaryRows(parseResultLines(log));
+    expect(rows.find((row) => row.metric.startsWith('dispatch'))).toMatchObject({ slipway: '21.4 ms', target: '< 25 ms', met: true, date: '2026-11-21', load: 0.5 });
+    expect(rows.filter((row) => row.metric.startsWith('dispatch'))).toHaveLength(1);
+    expect(rows.find((row) => row.metric === 'bus publish, Redis Streams')).toMatchObject({ ratio: 0.25 });
+    expect(rows.find((row) => row.metric === '200-job DAG run vs turbo')).toMatchObject({ slipway: '12000 ms', peer: 'turbo 90000 ms', ratio: 0.13 });
+  });
+
+  it('renders the table above every logged line, which it keeps as they were', () => {
+    const text = renderResults(log);
+    expect(text).toMatch(/^# Benchmark results\n\n## Summary\n/);
+    expect(text).toContain('| dispatch p99, job ready → step started (pglite, agent process) | 21.4 ms | — | — | < 25 ms | yes | 2026-11-21 | 0.5 |');
+    const logged = log.split('\n').filter((line) => line.startsWith('- ') || line.startsWith('  - '));
+    expect(text.split('## Every run\n\n')[1]?.trimEnd().split('\n')).toEqual(logged);
+    // Rendering its own output again changes nothing.
+    expect(renderResults(text)).toBe(text);
+  });
+});
