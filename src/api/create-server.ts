@@ -9,6 +9,7 @@ import { registerEnvironmentRoutes } from './environment-routes.js';
 import { type DeploymentRouteDeps, registerDeploymentRoutes } from './deployment-routes.js';
 import { type CanaryRouteDeps, registerCanaryRoutes } from './canary-routes.js';
 import { type Metrics, registerMetricsRoute } from '../metrics/index.js';
+import { type NotificationRouteDeps, registerNotificationRoutes } from './notification-routes.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -30,6 +31,8 @@ export interface ServerOptions {
   canary?: CanaryRouteDeps;
   /** Served at GET /metrics and recorded by the agent routes; without it /metrics answers 404. */
   metrics?: Metrics;
+  /** Notification webhooks and deliveries (registerNotificationRoutes); without it those routes answer 404. */
+  notifications?: NotificationRouteDeps;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -73,6 +76,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   }
   if (options.deployments) registerDeploymentRoutes(app, options.deployments);
   if (options.canary) registerCanaryRoutes(app, options.canary);
+  if (options.notifications) registerNotificationRoutes(app, options.notifications);
 
   return app;
 }

@@ -15,6 +15,8 @@ export const auditActions = [
   'deployment.promote',
   'deployment.abort',
   'deployment.rollback',
+  'notification_webhook.put',
+  'notification_webhook.delete',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -44,15 +44,14 @@ export interface DeployApiClient {
   decide(id: number, decision: 'approve' | 'reject', comment: string | undefined): Promise<ApiApproval>;
 }
 
-/**
- * The environment and approval routes. Beside api-client.ts rather than in it only because that file
- * has other owners right now; merge it there once they are done.
- */
-export function createDeployApiClient(baseUrl: string, identity: CliIdentity): DeployApiClient {
+/** One API request as `identity`, with a JSON body when given; a failed answer throws its AppError. Shared by the clients of routes that need an identity. */
+export type IdentityRequest = (method: string, path: string, body?: unknown) => Promise<Response>;
+
+export function createIdentityRequest(baseUrl: string, identity: CliIdentity): IdentityRequest {
   const headers: Record<string, string> = {};
   if (identity.actor) headers['x-slipway-actor'] = identity.actor;
   if (identity.role) headers['x-slipway-role'] = identity.role;
-  const request = async (method: string, path: string, body?: unknown): Promise<Response> => {
+  return async (method, path, body) => {
     let response: Response;
     try {
       // No content-type without a body: Fastify refuses an empty application/json body (a DELETE).
@@ -66,6 +65,14 @@ export function createDeployApiClient(baseUrl: string, identity: CliIdentity): D
     if (!response.ok) throw await toAppError(response, `${method} ${path}`);
     return response;
   };
+}
+
+/**
+ * The environment and approval routes. Beside api-client.ts rather than in it only because that file
+ * has other owners right now; merge it there once they are done.
+ */
+export function createDeployApiClient(baseUrl: string, identity: CliIdentity): DeployApiClient {
+  const request = createIdentityRequest(baseUrl, identity);
   const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => (await (await request(method, path, body)).json()) as T;
   const environmentPath = (project: string, name: string) => `/api/v1/projects/${encodeURIComponent(project)}/environments/${encodeURIComponent(name)}`;
 

@@ -17,10 +17,15 @@ export function addIdentityOptions(command: Command): Command {
 
 /** The environment is read here, at the CLI edge, as clientFor reads SLIPWAY_SERVER. */
 export function deployClientFor(options: IdentityOptions): DeployApiClient {
+  return createDeployApiClient(resolveServerUrl(options.server, process.env), readCliIdentity(options));
+}
+
+/** `--as`/`--role`, else SLIPWAY_ACTOR/SLIPWAY_ROLE. */
+export function readCliIdentity(options: IdentityOptions): CliIdentity {
   const identity: CliIdentity = {};
   const actor = options.as ?? process.env['SLIPWAY_ACTOR'];
   const role = options.role ?? process.env['SLIPWAY_ROLE'];
   if (actor) identity.actor = actor;
   if (role) identity.role = role;
-  return createDeployApiClient(resolveServerUrl(options.server, process.env), identity);
+  return identity;
 }

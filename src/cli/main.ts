@@ -14,6 +14,7 @@ import { registerSecretsCommand } from './commands/secrets.js';
 import { registerEnvironmentsCommand } from './commands/environments.js';
 import { registerApproveCommand } from './commands/approve.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerNotifyCommand } from './commands/notify.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerServerCommand } from './commands/server.js';
@@ -58,6 +59,7 @@ export function createProgram(result: CommandResult): Command {
   registerPolicyCommand(program, result);
   registerRolloutsCommand(program, result);
   registerAuditCommand(program, result);
+  registerNotifyCommand(program, result);
   registerDemoCommand(program, result);
   return program;
 }

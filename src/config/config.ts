@@ -88,6 +88,12 @@ const envSchema = z.object({
    * Unset: the built-in default policy (until one is set through PUT /api/v1/canary/policy).
    */
   SLIPWAY_CANARY_POLICY: z.string().min(1).optional(),
+  /**
+   * An http(s) endpoint (e.g. a Slack incoming webhook) that gets every notification event (failed
+   * default-branch runs, rollbacks, approvals waiting), as webhook `env-default`. Unset: only the
+   * webhooks set through the API (`slipway notify add`).
+   */
+  SLIPWAY_NOTIFY_WEBHOOK_URL: z.string().regex(/^https?:\/\/[^/]/, { message: 'expected an http:// or https:// URL' }).optional(),
 });
 
 export type BlobStoreConfig =
@@ -141,6 +147,8 @@ export interface Config {
   grpcPort?: number;
   /** Absolute path of the hot-reloaded canary policy file; unset: the built-in default policy. */
   canaryPolicyFile?: string;
+  /** SLIPWAY_NOTIFY_WEBHOOK_URL: the default notification endpoint; a secret (its path is Slack's credential). */
+  notifyWebhookUrl?: string;
 }
 
 /** Which bus to open: memory needs no url; redis and nats always have one. */
@@ -194,6 +202,8 @@ export function loadConfig(
   if (githubWebhookSecret) config.githubWebhookSecret = githubWebhookSecret;
   const gitlabWebhookToken = overrides.gitlabWebhookToken ?? e.SLIPWAY_GITLAB_WEBHOOK_TOKEN;
   if (gitlabWebhookToken) config.gitlabWebhookToken = gitlabWebhookToken;
+  const notifyWebhookUrl = overrides.notifyWebhookUrl ?? e.SLIPWAY_NOTIFY_WEBHOOK_URL;
+  if (notifyWebhookUrl) config.notifyWebhookUrl = notifyWebhookUrl;
   return config;
 }
 

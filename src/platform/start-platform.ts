@@ -10,6 +10,7 @@ import { createSecretCrypto, loadMasterKey } from '../secrets/index.js';
 import { createDeployController } from '../deploy/controller/index.js';
 import { createDeployLock } from '../deploy/lock/create-deploy-lock.js';
 import { createMetrics } from '../metrics/index.js';
+import { createNotifier, type Notifier } from '../notify/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { version } from '../version.js';
 import { autoscaleLocalAgents, type LocalAgentPool } from './autoscale-local-agents.js';
@@ -92,8 +93,11 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     metrics,
     logger,
   });
+  // Created once the store is open; until then the routes show no breaker state.
+  let notifier: Notifier | undefined;
   const app = createServer({
     deployments: { db: deferredDb, controller: deployController },
+    notifications: { db: deferredDb, clock: systemClock, readBreaker: (webhookId) => notifier?.readBreaker(webhookId) },
     canary: { canary },
     metrics,
     version,
@@ -155,6 +159,15 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     throw error;
   }
   deferredDb.resolve(store.db);
+  // Reads what runs and deployments wrote, after the fact: nothing it does can slow either down.
+  notifier = createNotifier({
+    db: store.db,
+    clock: systemClock,
+    logger,
+    baseUrl: url,
+    ...(config.notifyWebhookUrl === undefined ? {} : { defaultWebhookUrl: config.notifyWebhookUrl }),
+  });
+  await notifier.start();
   let schedules: ScheduleLoop | undefined;
   if (config.agentToken) {
     schedules = startScheduleLoop({
@@ -189,6 +202,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
         await schedules?.stop();
         await agents?.stop();
         await app.close();
+        await notifier?.stop();
         await deployController.close();
         // After the controller: its router's last telemetry may still reach the engine.
         await canary.close();

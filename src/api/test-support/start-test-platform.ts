@@ -12,6 +12,7 @@ import type { Db } from '../../store/db.js';
 import { createServer } from '../create-server.js';
 import type { CanaryRouteDeps } from '../canary-routes.js';
 import type { DeploymentRouteDeps } from '../deployment-routes.js';
+import type { NotificationRouteDeps } from '../notification-routes.js';
 import type { WebhookSecrets } from '../webhook-routes.js';
 
 /** The agent token the test platform's server expects unless told otherwise. */
@@ -49,6 +50,8 @@ export interface TestPlatformOptions {
    * steps and artifacts are read from there.
    */
   deployments?: DeploymentRouteDeps;
+  /** Serves the notification routes. */
+  notifications?: NotificationRouteDeps;
 }
 
 export interface TestPlatform {
@@ -107,6 +110,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
     ...(options.canary === undefined ? {} : { canary: options.canary }),
     ...(options.deployments === undefined ? {} : { deployments: options.deployments }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.notifications === undefined ? {} : { notifications: options.notifications }),
   });
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
