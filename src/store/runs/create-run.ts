@@ -64,22 +64,19 @@ export interface CreateRunInput {
 export async function createRun(db: Db, input: CreateRunInput): Promise<RunDetail> {
   checkNewJobs(input.jobs);
   return db.transaction(async (tx) => {
-    const counter = await tx.query<{ number: number }>(
-      'UPDATE projects SET last_run_number = last_run_number + 1 WHERE id = $1 RETURNING last_run_number AS number',
-      [input.projectId],
-    );
-    const number = counter.rows[0]?.number;
-    if (number === undefined) {
-      throw new AppError(ErrorCode.notFound, `project ${input.projectId} does not exist: create it first (ensureProject)`);
-    }
+    // The run's number and the run in one statement; the jobs and their steps in another: each
+    // statement counts in dispatch latency (a job is ready only once this transaction commits).
     const startedAt = input.jobs.find((job) => job.schedule?.lease && job.schedule.queued)?.schedule?.readyAt ?? null;
     const run = (
       await tx.query<Run>(
-        `INSERT INTO runs (project_id, number, ref, commit_sha, trigger, pipeline_name, author, status, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${runColumns}`,
+        `WITH counter AS (
+           UPDATE projects SET last_run_number = last_run_number + 1 WHERE id = $1 RETURNING last_run_number)
+         INSERT INTO runs (project_id, number, ref, commit_sha, trigger, pipeline_name, author, status, started_at)
+         SELECT $1, counter.last_run_number, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz
+         FROM counter
+         RETURNING ${runColumns}`,
         [
           input.projectId,
-          number,
           input.ref,
           input.commitSha ?? null,
           input.trigger,
@@ -89,44 +86,44 @@ export async function createRun(db: Db, input: CreateRunInput): Promise<RunDetai
           startedAt,
         ],
       )
-    ).rows[0]!;
-    // One statement per table whatever the number of jobs: the plan travels as one jsonb parameter.
-    // A job without a schedule gets the columns' defaults (no plan, pending).
-    const jobs = await tx.query<Job>(
-      `INSERT INTO jobs (run_id, job_key, stage, needs, status, plan, runs_on, max_attempts, timeout_ms, priority,
-         concurrency_group, cancel_in_progress, ready_at, lease_owner, lease_expires_at, attempt, fencing_token, started_at)
-       SELECT $1, j.job_key, j.stage, j.needs,
-         CASE WHEN j.lease_owner IS NOT NULL THEN 'running' WHEN j.queued THEN 'queued' ELSE 'pending' END, j.plan,
-         coalesce(j.runs_on, '{}'), coalesce(j.max_attempts, 1), j.timeout_ms, coalesce(j.priority, 0),
-         j.concurrency_group, coalesce(j.cancel_in_progress, false), coalesce(j.ready_at, now()),
-         j.lease_owner, j.lease_expires_at, CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END,
-         CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END, CASE WHEN j.lease_owner IS NULL THEN NULL ELSE j.ready_at END
-       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (job_key text, stage text, needs text[], queued boolean, plan jsonb,
-           runs_on text[], max_attempts integer, timeout_ms integer, priority integer, concurrency_group text,
-           cancel_in_progress boolean, ready_at timestamptz, lease_owner text, lease_expires_at timestamptz))
-         WITH ORDINALITY AS j (job_key, stage, needs, queued, plan, runs_on, max_attempts, timeout_ms, priority,
-           concurrency_group, cancel_in_progress, ready_at, lease_owner, lease_expires_at, ord)
-       ORDER BY j.ord
-       RETURNING ${jobColumns}`,
-      [run.id, JSON.stringify(input.jobs.map(jobRecord))],
-    );
+    ).rows[0];
+    if (!run) throw new AppError(ErrorCode.notFound, `project ${input.projectId} does not exist: create it first (ensureProject)`);
+    // One statement whatever the number of jobs: the plan travels as one jsonb parameter. A job
+    // without a schedule gets the columns' defaults (no plan, pending).
     const stepRows = input.jobs.flatMap((job) => (job.steps ?? []).map((name, idx) => ({ job_key: job.key, idx, name })));
-    const steps =
-      stepRows.length === 0
-        ? []
-        : (
-            await tx.query<Step>(
-              `INSERT INTO steps (job_id, idx, name)
-               SELECT jobs.id, s.idx, s.name
-               FROM jsonb_to_recordset($2::jsonb) AS s (job_key text, idx integer, name text)
-               JOIN jobs ON jobs.run_id = $1 AND jobs.job_key = s.job_key
-               RETURNING ${stepColumns}`,
-              [run.id, JSON.stringify(stepRows)],
-            )
-          ).rows;
-    // RETURNING order is not guaranteed; ids follow the insert order above.
-    const sortedJobs = [...jobs.rows].sort((a, b) => a.id - b.id);
-    const sortedSteps = [...steps].sort((a, b) => a.jobId - b.jobId || a.idx - b.idx);
+    const jobs = await tx.query<Job & { steps: Step[] }>(
+      `WITH new_jobs AS (
+         INSERT INTO jobs (run_id, job_key, stage, needs, status, plan, runs_on, max_attempts, timeout_ms, priority,
+           concurrency_group, cancel_in_progress, ready_at, lease_owner, lease_expires_at, attempt, fencing_token, started_at)
+         SELECT $1, j.job_key, j.stage, j.needs,
+           CASE WHEN j.lease_owner IS NOT NULL THEN 'running' WHEN j.queued THEN 'queued' ELSE 'pending' END, j.plan,
+           coalesce(j.runs_on, '{}'), coalesce(j.max_attempts, 1), j.timeout_ms, coalesce(j.priority, 0),
+           j.concurrency_group, coalesce(j.cancel_in_progress, false), coalesce(j.ready_at, now()),
+           j.lease_owner, j.lease_expires_at, CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END,
+           CASE WHEN j.lease_owner IS NULL THEN 0 ELSE 1 END, CASE WHEN j.lease_owner IS NULL THEN NULL ELSE j.ready_at END
+         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (job_key text, stage text, needs text[], queued boolean, plan jsonb,
+             runs_on text[], max_attempts integer, timeout_ms integer, priority integer, concurrency_group text,
+             cancel_in_progress boolean, ready_at timestamptz, lease_owner text, lease_expires_at timestamptz))
+           WITH ORDINALITY AS j (job_key, stage, needs, queued, plan, runs_on, max_attempts, timeout_ms, priority,
+             concurrency_group, cancel_in_progress, ready_at, lease_owner, lease_expires_at, ord)
+         ORDER BY j.ord
+         RETURNING *
+       ), new_steps AS (
+         INSERT INTO steps (job_id, idx, name)
+         SELECT new_jobs.id, s.idx, s.name
+         FROM jsonb_to_recordset($3::jsonb) AS s (job_key text, idx integer, name text)
+         JOIN new_jobs ON new_jobs.job_key = s.job_key
+         RETURNING ${stepColumns}
+       )
+       SELECT ${jobColumns},
+         coalesce((SELECT json_agg(new_steps ORDER BY new_steps.idx) FROM new_steps WHERE new_steps."jobId" = new_jobs.id), '[]'::json) AS steps
+       FROM new_jobs
+       ORDER BY id`,
+      [run.id, JSON.stringify(input.jobs.map(jobRecord)), JSON.stringify(stepRows)],
+    );
+    // Ids follow the insert order above, so id order is plan order.
+    const sortedJobs = jobs.rows.map(({ steps: _steps, ...job }) => job);
+    const sortedSteps = jobs.rows.flatMap((job) => job.steps.map((step) => ({ ...step, jobId: Number(step.jobId) })));
     return assembleRunDetail(run, sortedJobs, sortedSteps);
   });
 }
