@@ -9,7 +9,7 @@ export interface AuditRouteDeps {
 }
 
 const text = z.string().min(1).max(500);
-const listQuery = z.object({
+export const listQuery = z.object({
   project: text.optional(),
   actor: text.optional(),
   action: text.optional(),

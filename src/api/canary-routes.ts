@@ -11,16 +11,16 @@ export interface CanaryRouteDeps {
 }
 
 const yamlTypes = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
-const decisionsQuery = z.object({
+export const decisionsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   rollout: z.string().min(1).max(128).optional(),
   service: z.string().min(1).max(200).optional(),
   wait: z.enum(['0', '1', 'true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(maxListDecisionsLimit).default(100),
 });
-const sequenceParams = z.object({ sequence: z.coerce.number().int().positive() });
-const rolloutParams = z.object({ id: z.string().min(1).max(128) });
-const policyQuery = z.object({ rollout: z.string().min(1).max(128).optional() });
+export const sequenceParams = z.object({ sequence: z.coerce.number().int().positive() });
+export const rolloutParams = z.object({ id: z.string().min(1).max(128) });
+export const policyQuery = z.object({ rollout: z.string().min(1).max(128).optional() });
 
 /**
  * The canary control plane over HTTP: telemetry intake (POST /api/v1/telemetry), the policy new

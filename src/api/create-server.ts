@@ -10,6 +10,7 @@ import { type DeploymentRouteDeps, registerDeploymentRoutes } from './deployment
 import { type CanaryRouteDeps, registerCanaryRoutes } from './canary-routes.js';
 import { type Metrics, registerMetricsRoute } from '../metrics/index.js';
 import { type NotificationRouteDeps, registerNotificationRoutes } from './notification-routes.js';
+import { registerOpenApiRoute } from './openapi/register-openapi-route.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -52,6 +53,9 @@ export function createServer(options: ServerOptions): FastifyInstance {
       error: { code: 'not_found', message: `no route for ${request.method} ${request.url}`, details: {} },
     });
   });
+
+  // First: it records every route registered after it, and documents those.
+  registerOpenApiRoute(app, { version: options.version });
 
   // Liveness: the process serves HTTP. Readiness and dependencies are /api/v1/health.
   app.get('/healthz', async () => ({ status: 'ok' }));

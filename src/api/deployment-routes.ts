@@ -14,7 +14,7 @@ export interface DeploymentRouteDeps {
 }
 
 const name = z.string().min(1).max(255);
-const submitBody = z
+export const submitBody = z
   .strictObject({
     project: z.string().min(1).max(200),
     environment: name,
@@ -33,12 +33,12 @@ const submitBody = z
   .refine((b) => (b.dir !== undefined) !== (b.run !== undefined && b.artifact !== undefined), {
     message: 'give the release files as either dir, or run and artifact',
   });
-const idParams = z.object({ id: z.coerce.number().int().positive() });
-const environmentParams = z.object({ project: z.string().min(1).max(200), name });
-const promoteBody = z.strictObject({ full: z.boolean().optional() });
-const abortBody = z.strictObject({ reason: z.string().max(2000).optional() });
-const rollbackBody = z.strictObject({ to: name.optional(), service: name.optional() });
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() });
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const environmentParams = z.object({ project: z.string().min(1).max(200), name });
+export const promoteBody = z.strictObject({ full: z.boolean().optional() });
+export const abortBody = z.strictObject({ reason: z.string().max(2000).optional() });
+export const rollbackBody = z.strictObject({ to: name.optional(), service: name.optional() });
+export const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() });
 
 /**
  * Deployments: submit (202, the loop runs in the server), inspect, promote, abort, roll back, and an

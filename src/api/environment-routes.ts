@@ -16,12 +16,12 @@ export interface EnvironmentRouteDeps {
   clock: Clock;
 }
 
-const projectParams = z.object({ project: z.string().min(1).max(200) });
-const environmentParams = projectParams.extend({ name: z.string().min(1).max(255) });
-const putBody = z.strictObject({ rules: z.unknown().optional(), expectedVersion: z.number().int().positive().optional() });
-const approvalParams = z.object({ id: z.coerce.number().int().positive() });
-const decisionBody = z.strictObject({ comment: z.string().max(2000).optional() }).optional();
-const listQuery = z.object({
+export const projectParams = z.object({ project: z.string().min(1).max(200) });
+export const environmentParams = projectParams.extend({ name: z.string().min(1).max(255) });
+export const putBody = z.strictObject({ rules: z.unknown().optional(), expectedVersion: z.number().int().positive().optional() });
+export const approvalParams = z.object({ id: z.coerce.number().int().positive() });
+export const decisionBody = z.strictObject({ comment: z.string().max(2000).optional() }).optional();
+export const listQuery = z.object({
   status: z.enum(gateStatuses).optional(),
   project: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),

@@ -4,11 +4,11 @@ import { AppError, ErrorCode } from '../errors/app-error.js';
 import { defaultMaxLogBytes, readLog } from '../logs/index.js';
 import { type Db, findProjectByName, getProjectNames, listRuns, maxListRunsLimit } from '../store/index.js';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   project: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(maxListRunsLimit).default(20),
 });
-const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);

@@ -13,10 +13,10 @@ export interface SecretRouteDeps {
   crypto: SecretCrypto;
 }
 
-const projectParams = z.object({ project: z.string().min(1).max(200) });
-const secretParams = projectParams.extend({ name: z.string().min(1).max(255) });
-const environmentQuery = z.object({ environment: z.string().min(1).max(255).optional() });
-const setBody = z.object({
+export const projectParams = z.object({ project: z.string().min(1).max(200) });
+export const secretParams = projectParams.extend({ name: z.string().min(1).max(255) });
+export const environmentQuery = z.object({ environment: z.string().min(1).max(255).optional() });
+export const setBody = z.object({
   value: z.string(),
   environment: z.string().min(1).max(255).nullable().optional(),
 });

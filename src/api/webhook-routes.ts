@@ -13,6 +13,7 @@ import {
   type WebhookRequest,
 } from '../triggers/index.js';
 import type { AgentRoutesContext } from './agents/register-agent-routes.js';
+import { httpStatusFor } from './http-status.js';
 import { readPipelineFromCommit } from './start-run-from-repo.js';
 
 export interface WebhookSecrets {
@@ -74,10 +75,11 @@ function webhookRequest(request: FastifyRequest, maxBytes: number): WebhookReque
 }
 
 function notConfigured(reply: FastifyReply, provider: string, variable: string) {
-  void reply.status(503);
+  // unavailable, not failed_precondition: the status follows the one code → status mapping (503).
+  void reply.status(httpStatusFor(ErrorCode.unavailable));
   return {
     error: {
-      code: ErrorCode.failedPrecondition,
+      code: ErrorCode.unavailable,
       message: `${provider} webhooks are not configured on this server: set ${variable} to the webhook's secret and restart`,
       details: {},
     },

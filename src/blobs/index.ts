@@ -31,6 +31,9 @@ export { type UploadArtifactsInput, uploadArtifacts } from './artifacts/upload-a
 export { type DownloadArtifactsInput, type DownloadedArtifact, downloadArtifacts } from './artifacts/download-artifacts.js';
 export { type RecordArtifactInput, recordArtifact } from './artifacts/record-artifact.js';
 export { type ListArtifactsInput, listArtifacts } from './artifacts/list-artifacts.js';
+export { findRunArtifact } from './artifacts/find-run-artifact.js';
+export { type ArchiveFile, type ArchiveListing, type OpenedArchiveFile, listArchiveFiles, openArchiveFile } from './artifacts/read-archive-files.js';
+export { artifactFileType, binaryType, jsonType, textType } from './artifacts/artifact-file-type.js';
 export { type CacheEntry, checkCacheKey } from './caches/cache-entry.js';
 export { type FindCacheInput, type FindCacheResult, findCache, touchCache } from './caches/find-cache.js';
 export { type RecordCacheEntryInput, cacheExists, recordCacheEntry } from './caches/record-cache-entry.js';

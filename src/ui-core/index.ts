@@ -13,6 +13,8 @@
  * - rollout: a canary deployment as the canary engine sees it (`deployment-<id>`).
  * - decision: PROMOTE, PAUSE or ROLLBACK of a rollout, with the evidence (rules, windows) behind it.
  * - tone: the colour family of a status: success, failure, active, waiting, neutral.
+ * - artifact: an archive of files a job uploaded (`artifacts:`); the run page lists its files.
+ * - load test report: the JSON `slipway loadtest --out` writes; found in artifacts by its shape.
  */
 export { type AnsiSpan, type AnsiState, createAnsiState, parseAnsiLines } from './ansi-to-spans.js';
 export { type DagEdge, type DagLayout, type DagNode, type LayoutOptions, layoutDag } from './layout-dag.js';
@@ -25,3 +27,13 @@ export { currentRelease, type ReleaseLike } from './current-release.js';
 export { metricSeries, type DecisionLike, type MetricSeries } from './metric-series.js';
 export { highlightSpans, type MarkedSpan } from './highlight-spans.js';
 export { weightSeries } from './weight-series.js';
+export { describeExpiry, formatBytes } from './format-bytes.js';
+export {
+  type ArtifactFileLike,
+  describeLoadReport,
+  type LoadReportFigures,
+  type LoadReportView,
+  loadReportCandidates,
+  loadReportFileName,
+  readLoadReport,
+} from './load-report.js';

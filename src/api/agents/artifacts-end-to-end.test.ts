@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFsBlobStore } from '../../blobs/index.js';
-import type { RunDetail } from '../../store/index.js';
 import { describePglite } from '../../test-support/test-store.js';
 import { startTestAgent, startTestPlatform, type TestAgent, type TestPlatform, testAgentToken } from '../test-support/start-test-platform.js';
-import { waitFor } from '../test-support/wait-for.js';
+import { runPipeline as runPipelineOn } from '../test-support/run-pipeline.js';
 
 const auth = { authorization: `Bearer ${testAgentToken}` };
 
@@ -28,29 +27,7 @@ describePglite('artifacts and caches through agents', (harness) => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const runPipeline = async (project: string, ref: string, pipeline: string) => {
-    const posted = await fetch(`${url}/api/v1/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ project, ref, pipeline }),
-    });
-    expect(posted.status).toBe(201);
-    const { runId, jobs } = (await posted.json()) as { runId: number; jobs: { id: number; key: string }[] };
-    const run = await waitFor('the run to finish', async () => {
-      const detail = (await (await fetch(`${url}/api/v1/runs/${runId}`)).json()) as RunDetail;
-      return ['succeeded', 'failed', 'canceled'].includes(detail.status) ? detail : undefined;
-    });
-    const logOf = async (key: string) => {
-      const job = jobs.find((j) => j.key === key)!;
-      const sse = await (await fetch(`${url}/api/v1/jobs/${job.id}/logs`)).text();
-      return sse
-        .split('\n')
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).trim())
-        .join('\n');
-    };
-    return { runId, run, logOf };
-  };
+  const runPipeline = (project: string, ref: string, pipeline: string) => runPipelineOn(url, { project, ref, pipeline });
 
   it("hands a job's artifacts to the jobs that need it, at the paths they were uploaded from", { timeout: 30_000 }, async () => {
     const pipeline = `

@@ -58,9 +58,9 @@ export interface AgentRoutesContext {
   metrics?: Metrics;
 }
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
-const fencingBody = z.object({ fencingToken: z.number().int() });
-const registerBody = z.object({
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const fencingBody = z.object({ fencingToken: z.number().int() });
+export const registerBody = z.object({
   name: z.string().min(1).max(200),
   labels: z.array(z.string().min(1)).default([]),
   capacity: z.number().int().min(1).max(1024).default(1),
@@ -70,7 +70,12 @@ const failureSchema = z.object({
   retryable: z.boolean(),
   message: z.string(),
 });
-const resultBody = z.object({
+export const agentParams = z.object({ id: z.string().min(1) });
+export const jobsStreamQuery = z.object({
+  running: z.string().regex(/^(\d+(,\d+)*)?$/, 'a comma-separated list of job ids').default(''),
+});
+export const logChunkQuery = z.object({ offset: z.coerce.number().int().min(0), fencingToken: z.coerce.number().int().optional() });
+export const resultBody = z.object({
   fencingToken: z.number().int(),
   result: z.object({
     status: z.enum(['succeeded', 'failed', 'canceled']),
@@ -134,12 +139,8 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
 
   app.get('/api/v1/agents/:id/jobs', async (request, reply) => {
     authenticate(request.headers.authorization);
-    const { id } = parseBody(z.object({ id: z.string().min(1) }), request.params, 'agent id');
-    const { running } = parseBody(
-      z.object({ running: z.string().regex(/^(\d+(,\d+)*)?$/, 'a comma-separated list of job ids').default('') }),
-      request.query,
-      'jobs stream query',
-    );
+    const { id } = parseBody(agentParams, request.params, 'agent id');
+    const { running } = parseBody(jobsStreamQuery, request.query, 'jobs stream query');
     const runningJobIds = running === '' ? [] : running.split(',').map(Number);
     const { rows } = await deps.db.query<{ labels: string[]; capacity: number }>(
       'SELECT labels, capacity FROM agents WHERE id = $1',
@@ -189,11 +190,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
   app.post('/api/v1/jobs/:id/logs', async (request) => {
     authenticate(request.headers.authorization);
     const { id } = parseBody(idParams, request.params, 'job id');
-    const query = parseBody(
-      z.object({ offset: z.coerce.number().int().min(0), fencingToken: z.coerce.number().int().optional() }),
-      request.query,
-      'log chunk query',
-    );
+    const query = parseBody(logChunkQuery, request.query, 'log chunk query');
     if (!Buffer.isBuffer(request.body)) {
       throw new AppError(ErrorCode.invalidArgument, 'a log chunk is sent as raw bytes with content-type application/octet-stream');
     }

@@ -30,10 +30,10 @@ export interface ApprovalStepGate {
   message?: string;
 }
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
-const gateParams = idParams.extend({ gateId: z.coerce.number().int().positive() });
-const openBody = z.object({ fencingToken: z.number().int(), stepIndex: z.number().int().min(0) });
-const readQuery = z.object({ fencingToken: z.coerce.number().int() });
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const gateParams = idParams.extend({ gateId: z.coerce.number().int().positive() });
+export const openBody = z.object({ fencingToken: z.number().int(), stepIndex: z.number().int().min(0) });
+export const readQuery = z.object({ fencingToken: z.coerce.number().int() });
 
 interface LeasedJob {
   runId: number;

@@ -7,6 +7,7 @@ import {
   checkArtifactName,
   checkCacheKey,
   findCache,
+  findRunArtifact,
   isDigest,
   listArtifacts,
   recordArtifact,
@@ -18,6 +19,7 @@ import { AppError, ErrorCode } from '../../errors/app-error.js';
 import type { Db } from '../../store/index.js';
 import { parseBody } from './parse-body.js';
 import { checkCurrentLease } from './check-current-lease.js';
+import { artifactParams, registerArtifactFileRoutes } from './register-artifact-file-routes.js';
 
 export interface BlobRouteDeps {
   db: Db;
@@ -37,18 +39,18 @@ interface JobPlace {
   defaultBranch: string;
 }
 
-const jobParams = z.object({ id: z.coerce.number().int().positive() });
-const leaseQuery = z.object({ fencingToken: z.coerce.number().int() });
-const artifactQuery = leaseQuery.extend({
+export const jobParams = z.object({ id: z.coerce.number().int().positive() });
+export const leaseQuery = z.object({ fencingToken: z.coerce.number().int() });
+export const artifactQuery = leaseQuery.extend({
   files: z.coerce.number().int().min(0),
   expireInMs: z.coerce.number().int().positive().optional(),
 });
-const cacheLookupBody = z.object({
+export const cacheLookupBody = z.object({
   fencingToken: z.number().int(),
   key: z.string(),
   restoreKeys: z.array(z.string()).max(32).default([]),
 });
-const cacheSaveQuery = leaseQuery.extend({ key: z.string() });
+export const cacheSaveQuery = leaseQuery.extend({ key: z.string() });
 const archiveType = 'application/x-tar';
 
 /**
@@ -135,20 +137,12 @@ export function registerBlobRoutes(app: FastifyInstance, deps: BlobRouteDeps): v
   });
 
   app.get('/api/v1/runs/:id/artifacts/:artifactId/archive', async (request, reply) => {
-    const { id, artifactId } = parseBody(
-      z.object({ id: z.coerce.number().int().positive(), artifactId: z.coerce.number().int().positive() }),
-      request.params,
-      'artifact',
-    );
-    const { rows } = await db.query<{ digest: string; name: string }>('SELECT digest, name FROM artifacts WHERE id = $1 AND run_id = $2', [
-      artifactId,
-      id,
-    ]);
-    const artifact = rows[0];
-    if (!artifact) throw new AppError(ErrorCode.notFound, `run ${id} has no artifact ${artifactId}`);
+    const { id, artifactId } = parseBody(artifactParams, request.params, 'artifact');
+    const artifact = await findRunArtifact(db, id, artifactId);
     void reply.header('content-disposition', `attachment; filename="${encodeURIComponent(artifact.name)}.tar"`);
     return sendBlob(reply, artifact.digest);
   });
+  registerArtifactFileRoutes(app, { db, blobStore });
 
   async function sendBlob(reply: { type(value: string): unknown; header(name: string, value: string): unknown }, digest: string): Promise<Readable> {
     if (!isDigest(digest)) throw new AppError(ErrorCode.invalidArgument, `${JSON.stringify(digest)} is not a blob digest (64 lowercase hex digits)`);

@@ -36,11 +36,11 @@ interface DeployJob {
 }
 
 const archiveType = 'application/x-tar';
-const jobParams = z.object({ id: z.coerce.number().int().positive() });
-const deploymentParams = jobParams.extend({ deploymentId: z.coerce.number().int().positive() });
-const leaseQuery = z.object({ fencingToken: z.coerce.number().int() });
-const releaseQuery = leaseQuery.extend({ stepIndex: z.coerce.number().int().min(0) });
-const submitBody = z.strictObject({
+export const jobParams = z.object({ id: z.coerce.number().int().positive() });
+export const deploymentParams = jobParams.extend({ deploymentId: z.coerce.number().int().positive() });
+export const leaseQuery = z.object({ fencingToken: z.coerce.number().int() });
+export const releaseQuery = leaseQuery.extend({ stepIndex: z.coerce.number().int().min(0) });
+export const submitBody = z.strictObject({
   fencingToken: z.number().int(),
   stepIndex: z.number().int().min(0),
   /** Validated by the controller (service-spec.ts), which names every bad field. */
@@ -49,7 +49,7 @@ const submitBody = z.strictObject({
   version: z.string().min(1).max(255).optional(),
   release: z.union([z.strictObject({ digest: z.string().regex(/^[0-9a-f]{64}$/) }), z.strictObject({ artifact: z.string().min(1).max(255) })]),
 });
-const abortBody = z.object({ fencingToken: z.number().int(), reason: z.string().max(2000).optional() });
+export const abortBody = z.object({ fencingToken: z.number().int(), reason: z.string().max(2000).optional() });
 
 /** A deploy step's deployment is found again by this key: an agent retry or a re-run attempt never deploys twice. */
 export function deployStepKey(jobId: number, stepIndex: number): string {

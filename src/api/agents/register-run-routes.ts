@@ -19,7 +19,7 @@ import type { AgentRoutesContext } from './register-agent-routes.js';
  * repository (`repoUrl`, bound to the project on first use) and `.pipeline.yml` is read at that
  * commit; the run records the commit, so agents check out exactly it.
  */
-const runBody = z.object({
+export const runBody = z.object({
   project: z.string().min(1).max(200),
   ref: z.string().min(1).max(500),
   pipeline: z.string().min(1).optional(),
@@ -27,7 +27,7 @@ const runBody = z.object({
   /** Overrides the pipeline's `priority:` for this run. */
   priority: z.number().int().min(-100).max(100).optional(),
 });
-const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 /** Manual runs and what people read: a run's state and a job's log as it is written. */
 export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext): void {

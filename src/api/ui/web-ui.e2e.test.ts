@@ -3,9 +3,13 @@
  * the deploy controller with its router) serving the built UI (dist/ui, made by `npm run build`).
  * Two people: alice on a 1280 px screen starts a run; bob, on a phone (390 px), approves its
  * approval step; alice sees the log line after the approval arrive live, then rolls production back
- * through the confirmation dialog. Screenshots of each page go to docs/screenshots/.
+ * through the confirmation dialog. A job runs the real `slipway loadtest` against a local server
+ * and the run page shows the report it stored as an artifact. Screenshots of each page go to
+ * docs/screenshots/.
  */
 import { existsSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +26,9 @@ import { startTrafficLoop, type TrafficLoop } from '../../deploy/controller/test
 import { ensureProject } from '../../store/index.js';
 import { describePglite } from '../../test-support/test-store.js';
 import { startTestPlatform, type TestPlatform } from '../test-support/start-test-platform.js';
+import { runPipeline } from '../test-support/run-pipeline.js';
 import { waitFor } from '../test-support/wait-for.js';
+import { binPath } from '../../cli/test-support/spawn-cli.js';
 import { browserAvailable, browserRequired, chromiumPath, launchTestBrowser } from './test-support/launch-test-browser.js';
 import { fastPolicyYaml } from '../../canary/test-support/fast-policy.js';
 import { createTestDeployController } from '../../deploy/controller/test-support/test-controller.js';
@@ -358,6 +364,66 @@ if (!browserAvailable) {
       const outside = await fetch(`${url}/ui/assets/..%2F..%2Fpackage.json`);
       expect(outside.status).toBe(404);
       expect(await outside.json()).toMatchObject({ error: { code: 'not_found' } });
+    });
+
+    it("shows a job's artifacts and the load test report a real `slipway loadtest` stored in one", { timeout: 120_000 }, async () => {
+      // The target: a local HTTP server that counts what it was sent.
+      let hits = 0;
+      const target = createHttpServer((_request, response) => {
+        hits++;
+        response.end('ok');
+      });
+      await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (target.address() as AddressInfo).port;
+        const loadtest = `name: verify
+stages:
+  - name: verify
+    artifacts: { paths: [loadtest-report.json, extra], expire-in: 2h }
+    steps:
+      - run: >-
+          ${process.execPath} ${binPath} loadtest http://127.0.0.1:${port}/ --requests 150 --concurrency 3
+          --threshold 'success>=99%' --threshold 'p99<5000ms' --out loadtest-report.json
+      - run: mkdir -p extra && echo notes > extra/notes.txt
+`;
+        const { runId, run, logOf } = await runPipeline(url, { project, ref: 'refs/heads/main', pipeline: loadtest }, 60_000);
+        expect(run.status, await logOf('verify')).toBe('succeeded');
+        expect(hits).toBe(150);
+
+        await alice.goto(`${url}/runs/${runId}`);
+        const artifacts = alice.getByRole('region', { name: 'Artifacts of verify' });
+        const card = artifacts.locator('li.artifact[data-artifact="verify"]');
+        await card.waitFor();
+        expect(await card.locator('.artifact-meta').textContent()).toMatch(/^[\d.]+ KiB · 2 files · expires in 1 h$/);
+        const report = card.getByRole('figure', { name: 'Load test report loadtest-report.json' });
+        await report.waitFor();
+        const figure = async (label: string) => report.locator(`tr[data-figure="${label}"] td`).textContent();
+        expect(await figure('Requests')).toBe('150 (150 ok, 0 failed)');
+        expect(await figure('Success rate')).toBe('100.00%');
+        expect(await figure('Throughput')).toMatch(/^[\d.]+ req\/s$/);
+        expect(await figure('HTTP errors')).toBe('0');
+        expect(await figure('Timeouts')).toBe('0');
+        expect(await figure('Connection errors')).toBe('0');
+        expect(await report.locator('dl.latency dt').allTextContents()).toEqual(['avg', 'p50', 'p90', 'p95', 'p99', 'max']);
+        expect(await report.locator('table.thresholds tbody tr').allTextContents()).toEqual([
+          expect.stringMatching(/^success>=99%100\.00%pass$/),
+          expect.stringMatching(/^p99<5000ms[\d.]+ mspass$/),
+        ]);
+        expect(await report.getAttribute('data-passed')).toBe('true');
+
+        // Expanding the artifact lists its files, each a link to the file itself.
+        await card.getByText('Files', { exact: true }).click();
+        const reportLink = card.getByRole('link', { name: 'loadtest-report.json' });
+        await reportLink.waitFor();
+        expect((await card.locator('.artifact-files li').allTextContents()).sort()).toEqual(['extra/notes.txt 6 B', expect.stringMatching(/^loadtest-report\.json [\d.]+ (B|KiB)$/)]);
+        const served = (await (await fetch(`${url}${await reportLink.getAttribute('href')}`)).json()) as { summary: { requests: number } };
+        expect(served.summary.requests).toBe(150);
+        const archive = await fetch(`${url}${await card.getByRole('link', { name: 'Download verify.tar' }).getAttribute('href')}`);
+        expect([archive.status, archive.headers.get('content-type')]).toEqual([200, 'application/x-tar']);
+        await shoot(alice, 'loadtest-report-desktop');
+      } finally {
+        await new Promise((resolve) => target.close(resolve));
+      }
     });
   });
 }

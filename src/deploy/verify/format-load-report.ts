@@ -7,6 +7,7 @@ import type { ThresholdVerdict } from './judge-thresholds.js';
 import type { LoadTestOptions } from './load-test-options.js';
 import type { LoadTestSummary } from './summarize-load-test.js';
 import { describeThreshold } from './threshold.js';
+import { formatCounts } from './format-counts.js';
 
 export interface LoadReport {
   reportVersion: 1;
@@ -70,9 +71,9 @@ export function formatLoadReport(report: LoadReport): string {
         : `min ${ms(s.latency.minMs)}  avg ${ms(s.latency.avgMs)}  p50 ${ms(s.latency.p50Ms)}  p90 ${ms(s.latency.p90Ms)}  ` +
             `p95 ${ms(s.latency.p95Ms)}  p99 ${ms(s.latency.p99Ms)}  max ${ms(s.latency.maxMs)}`,
     ),
-    row('http errors', `${s.failures.http}${breakdown(s.failures.httpByStatus)}`),
+    row('http errors', `${s.failures.http}${formatCounts(s.failures.httpByStatus)}`),
     row('timeouts', String(s.failures.timeouts)),
-    row('conn errors', `${s.failures.connection}${breakdown(s.failures.connectionByCode)}`),
+    row('conn errors', `${s.failures.connection}${formatCounts(s.failures.connectionByCode)}`),
   ];
   if (load.model === 'open') lines.push(row('late starts', `${s.lateStarts} started late, ${s.missedStarts} never started`));
   if (report.thresholds.length > 0) {
@@ -93,13 +94,6 @@ export function formatLoadReport(report: LoadReport): string {
 
 function row(label: string, value: string): string {
   return `  ${label.padEnd(12)}${value}`;
-}
-
-function breakdown(counts: Record<string, number>): string {
-  const parts = Object.entries(counts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, n]) => `${key}×${n}`);
-  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
 function ms(value: number): string {

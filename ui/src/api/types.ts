@@ -163,3 +163,30 @@ export interface CanaryRollout {
   rollout: Record<string, unknown> & { id?: string; state?: string };
   engine: { step: number; state: string; stepStartedMs: number; policyVersion: string } | null;
 }
+
+/** One archive a job uploaded (`artifacts:`), as GET /api/v1/runs/:id/artifacts lists it. */
+export interface ArtifactSummary {
+  id: number;
+  runId: number;
+  jobKey: string;
+  name: string;
+  /** Bytes of the archive. */
+  size: number;
+  fileCount: number;
+  createdAt: string;
+  /** null: kept as long as its run. */
+  expiresAt: string | null;
+}
+
+export interface ArtifactFile {
+  path: string;
+  type: 'file' | 'symlink';
+  size: number;
+  target?: string;
+}
+
+export interface ArtifactListing {
+  artifact: ArtifactSummary;
+  files: ArtifactFile[];
+  truncated: boolean;
+}

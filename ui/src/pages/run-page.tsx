@@ -5,6 +5,7 @@ import { DagGraph } from '../components/dag-graph.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { Loading } from '../components/loading.js';
 import { LogViewer } from '../components/log-viewer.js';
+import { RunArtifacts } from '../components/run-artifacts.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { elapsedMs, formatDuration } from '../core.js';
 import { useJobLog } from '../hooks/use-job-log.js';
@@ -65,6 +66,7 @@ export function RunPage({ runId, jobId }: { runId: number; jobId?: number }) {
           <h2 className="visually-hidden">Jobs</h2>
           <DagGraph jobs={detail.jobs} nowMs={now} {...(jobId === undefined ? {} : { selectedJobId: jobId })} hrefOf={(job) => paths.job(runId, job.id)} />
           {selected ? <JobPanel job={selected} nowMs={now} /> : <p className="muted">Choose a job to see its steps and its log.</p>}
+          <RunArtifacts runId={runId} jobs={detail.jobs} nowMs={now} />
         </>
       )}
     </>

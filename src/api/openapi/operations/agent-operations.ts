@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import * as agentRoutes from '../../agents/register-agent-routes.js';
+import * as approvalRoutes from '../../agents/register-approval-routes.js';
+import * as blobRoutes from '../../agents/register-blob-routes.js';
+import * as deployStepRoutes from '../../agents/register-deploy-step-routes.js';
+import { type ApiOperation, createdOrExisting } from '../api-operation.js';
+import { approvalStepGateSchema, artifactSchema, deploymentSchema, sseStream, tarArchive } from '../response-schemas.js';
+
+const archiveBody = { schema: tarArchive, contentTypes: ['application/x-tar'], required: true } as const;
+const deploymentAnswer = z.object({ deployment: deploymentSchema });
+const approvalAnswer = z.object({ approval: approvalStepGateSchema });
+const digestParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/** Agent-only routes: the agent token, and for a job's routes its current fencing token (409 when stale). */
+const agentOperationList: readonly Omit<ApiOperation, 'tag' | 'agentOnly'>[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/agents/register',
+    operationId: 'registerAgent',
+    summary: 'Register an agent with its labels and capacity',
+    body: { schema: agentRoutes.registerBody },
+    responses: { 200: { description: "The agent's id, for its jobs stream.", schema: z.object({ agentId: z.string() }) } },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/agents/:id/jobs',
+    operationId: 'streamAgentJobs',
+    summary: 'The held-open stream the dispatcher pushes job assignments and cancels to',
+    params: agentRoutes.agentParams,
+    query: agentRoutes.jobsStreamQuery,
+    responses: { 200: { description: 'Assignments.', contentType: 'text/event-stream', schema: sseStream('`job` (an assignment, with its secrets), `cancel` {jobId}.') } },
+    errors: [404],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/jobs/:id/heartbeat',
+    operationId: 'heartbeatJob',
+    summary: "Extend a job's lease",
+    params: agentRoutes.idParams,
+    body: { schema: agentRoutes.fencingBody },
+    responses: { 200: { description: 'Still leased.', schema: z.object({ ok: z.literal(true) }) } },
+    errors: [409],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/jobs/:id/logs',
+    operationId: 'appendJobLog',
+    summary: "Append a chunk to a job's log at a byte offset",
+    params: agentRoutes.idParams,
+    query: agentRoutes.logChunkQuery,
+    body: { schema: z.string().meta({ contentMediaType: 'application/octet-stream' }), contentTypes: ['application/octet-stream'], required: true },
+    responses: { 200: { description: 'The log length after the chunk.', schema: z.object({ length: z.number().int(), truncated: z.boolean() }) } },
+    errors: [409, 413],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/jobs/:id/result',
+    operationId: 'reportJobResult',
+    summary: "Report a job attempt's result",
+    params: agentRoutes.idParams,
+    body: { schema: agentRoutes.resultBody },
+    responses: { 200: { description: "The job's status, and the run's once it finished.", schema: z.object({ status: z.string(), runStatus: z.string().nullable() }) } },
+    errors: [409],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/jobs/:id/approvals',
+    operationId: 'openApprovalStep',
+    summary: "Open the gate of a job's approval step (the same gate again for a repeated request)",
+    params: approvalRoutes.idParams,
+    body: { schema: approvalRoutes.openBody },
+    responses: createdOrExisting(approvalAnswer, 'The new gate.', 'The gate opened earlier for this step and attempt.'),
+    errors: [404, 409],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/jobs/:id/approvals/:gateId',
+    operationId: 'readApprovalStep',
+    summary: "Read the gate of a job's approval step",
+    params: approvalRoutes.gateParams,
+    query: approvalRoutes.readQuery,
+    responses: { 200: { description: 'The gate.', schema: approvalAnswer } },
+    errors: [404, 409],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/jobs/:id/artifacts/:name',
+    operationId: 'uploadArtifact',
+    summary: 'Upload an artifact of a job as a tar archive',
+    params: blobRoutes.jobParams.extend({ name: z.string().min(1) }),
+    query: blobRoutes.artifactQuery,
+    body: archiveBody,
+    responses: { 200: { description: 'The recorded artifact.', schema: z.object({ artifact: artifactSchema }) } },
+    errors: [404, 409],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/jobs/:id/artifacts',
+    operationId: 'listNeededArtifacts',
+    summary: 'The artifacts of the jobs a job needs',
+    params: blobRoutes.jobParams,
+    query: blobRoutes.leaseQuery,
+    responses: { 200: { description: 'Unexpired artifacts.', schema: z.object({ artifacts: z.array(artifactSchema) }) } },
+    errors: [404, 409],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/blobs/:digest',
+    operationId: 'downloadBlob',
+    summary: 'Download a blob (an artifact or cache archive) by digest',
+    params: digestParams,
+    responses: { 200: { description: 'The archive.', contentType: 'application/x-tar', schema: tarArchive } },
+    errors: [404],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/jobs/:id/caches/lookup',
+    operationId: 'lookUpCache',
+    summary: 'Find the cache entry for a key or the newest of its restore keys',
+    params: blobRoutes.jobParams,
+    body: { schema: blobRoutes.cacheLookupBody },
+    responses: { 200: { description: 'The entry found, if any.', schema: z.looseObject({ entry: z.looseObject({ key: z.string() }).nullable().optional() }) } },
+    errors: [404, 409],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/jobs/:id/caches',
+    operationId: 'saveCache',
+    summary: "Save a cache entry for the job's branch (entries are immutable)",
+    params: blobRoutes.jobParams,
+    query: blobRoutes.cacheSaveQuery,
+    body: archiveBody,
+    responses: { 200: { description: 'Saved, or why not.', schema: z.looseObject({ saved: z.boolean().optional() }) } },
+    errors: [404, 409],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/jobs/:id/deployments/releases',
+    operationId: 'uploadRelease',
+    summary: "Upload a deploy step's release files as a tar archive",
+    params: deployStepRoutes.jobParams,
+    query: deployStepRoutes.releaseQuery,
+    body: archiveBody,
+    responses: { 200: { description: 'The stored blob.', schema: z.object({ digest: z.string(), size: z.number().int() }) } },
+    errors: [404, 409],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/jobs/:id/deployments',
+    operationId: 'submitDeployStep',
+    summary: "Submit a deploy step's deployment to the job's environment",
+    params: deployStepRoutes.jobParams,
+    body: { schema: deployStepRoutes.submitBody },
+    responses: {
+      202: { description: 'Submitted; the rollout runs in the server.', schema: z.object({ deployment: deploymentSchema, created: z.literal(true) }) },
+      200: { description: 'Submitted before (an agent retry): the same deployment.', schema: z.object({ deployment: deploymentSchema, created: z.literal(false) }) },
+    },
+    errors: [404, 409, 412],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/jobs/:id/deployments/:deploymentId',
+    operationId: 'readDeployStep',
+    summary: "Read a deploy step's deployment",
+    params: deployStepRoutes.deploymentParams,
+    query: deployStepRoutes.leaseQuery,
+    responses: { 200: { description: 'The deployment.', schema: deploymentAnswer } },
+    errors: [404, 409],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/jobs/:id/deployments/:deploymentId/abort',
+    operationId: 'abortDeployStep',
+    summary: "Abort a deploy step's deployment (a canceled job stopping)",
+    params: deployStepRoutes.deploymentParams,
+    body: { schema: deployStepRoutes.abortBody },
+    responses: { 200: { description: 'The deployment, aborting or already finished.', schema: deploymentAnswer } },
+    errors: [404, 409],
+  },
+];
+
+export const agentOperations: readonly ApiOperation[] = agentOperationList.map((operation) => ({ ...operation, tag: 'agents', agentOnly: true }));
