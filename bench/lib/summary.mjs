@@ -43,7 +43,7 @@ const extractors = {
   'scheduler-throughput': (r) => [{ metric: `scheduler throughput, ${r.agents} agents, PostgreSQL`, slipway: perSec(r.jobsPerSec, 'jobs/s'), target: '≥ 500 jobs/s', met: r.jobsPerSec >= 500 }],
   'dispatch-latency': (r) => [
     {
-      metric: `dispatch p99, job ready → step started (${r.store}${r.agent === 'process' ? ', agent process' : ''})`,
+      metric: `dispatch p99, job ready → step started (${r.store}${r.agent === 'process' ? ', agent process' : ''}${r.warmStart === false ? ', no warm start' : ''})`,
       slipway: ms(r.fromReadyP99Ms),
       target: '< 25 ms',
       met: r.fromReadyP99Ms < 25,
@@ -90,7 +90,8 @@ const extractors = {
 export function summaryRows(lines) {
   const newest = new Map();
   for (const line of lines) {
-    const variant = line.result.store ? `${line.bench}/${line.result.store}/${line.result.agent ?? ''}/${line.result.targetDelayMs ?? ''}` : `${line.bench}/${line.result.targetDelayMs ?? ''}`;
+    const r = line.result;
+    const variant = `${line.bench}/${r.store ?? ''}/${r.agent ?? 'inprocess'}/${r.warmStart === false ? 'cold' : ''}/${r.targetDelayMs ?? ''}`;
     newest.set(variant, line);
   }
   const rows = [];
