@@ -158,7 +158,7 @@ describePglite('agents end to end', (harness) => {
     }
   });
 
-  it('cancels a run: the running step\'s process is killed within 1.5 s and the run ends canceled', { timeout: 30_000 }, async () => {
+  it('cancels a run: the running step\'s process is killed within 1 s and the run ends canceled', { timeout: 30_000 }, async () => {
     const cancelDir = await mkdtemp(join(tmpdir(), 'slipway-agent-cancel-'));
     const agent = startTestAgent(url, { name: 'cancel', labels: ['cancel-test'], capacity: 1, workDir: cancelDir });
     // A duration no other test uses, so pgrep finds only this step's process.
@@ -179,10 +179,11 @@ describePglite('agents end to end', (harness) => {
       const canceled = await fetch(`${url}/api/v1/runs/${runId}/cancel`, { method: 'POST' });
       expect(canceled.status).toBe(202);
       expect(await canceled.json()).toEqual({ runId, canceledJobIds: [], running: [jobId] });
-      await waitFor('the step\'s process to be killed', async () => (sleeping() ? undefined : true), 1500);
+      await waitFor('the step\'s process to be killed', async () => (sleeping() ? undefined : true), 1000);
       const elapsedMs = Date.now() - started;
       console.log(`cancel request to step process gone: ${elapsedMs} ms`);
-      expect(elapsedMs).toBeLessThan(1500);
+      // The issue's bound; measured 80–95 ms on a loaded 2-core machine.
+      expect(elapsedMs).toBeLessThan(1000);
 
       const run = await waitFor('the run to end', async () => {
         const detail = (await (await fetch(`${url}/api/v1/runs/${runId}`)).json()) as RunDetail;
