@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readSseEvents } from '../dist/agent/index.js';
 import { startBenchPlatform } from './lib/bench-platform.mjs';
+import { onePipeline, quantile, round, startJob, waitForRunStatus, wallNs } from './lib/bench-runs.mjs';
 import { appendResultLine } from './lib/results-file.mjs';
 
 const { values } = parseArgs({
@@ -31,13 +32,6 @@ const RANDOM_BYTES = Math.round(Number(values.mb) * 1e6);
 const TARGET_P99_MS = 50;
 const TARGET_MB_PER_S = 20;
 
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-const round = (ms) => Math.round(ms * 100) / 100;
-// Sub-ms CLOCK_REALTIME, comparable with `date +%s%N`.
-const wallNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-
-const onePipeline = (name, run) => ['name: log-bench', 'stages:', `  - name: ${name}`, '    steps:', `      - { name: ${name}, run: '${run}' }`].join('\n');
-
 const latencyPipeline = onePipeline(
   'ticks',
   `for i in $(seq 0 ${LINES - 1}); do echo "seq=$i t=$(date +%s%N)"; sleep 0.01; done`,
@@ -49,27 +43,6 @@ const throughputPipeline = onePipeline(
   `head -c ${RANDOM_BYTES} /dev/urandom | base64 > payload.b64; echo PAYLOAD-BEGIN; cat payload.b64; ` +
     `echo "PAYLOAD-END bytes=$(wc -c < payload.b64) sha256=$(sha256sum < payload.b64)"`,
 );
-
-async function startJob(url, pipeline) {
-  const posted = await fetch(`${url}/api/v1/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ project: 'bench/logs', ref: 'refs/heads/main', pipeline }),
-  });
-  if (posted.status !== 201) throw new Error(`POST /api/v1/runs answered ${posted.status}: ${await posted.text()}`);
-  const { runId, jobs } = await posted.json();
-  return { runId, jobId: jobs[0].id };
-}
-
-async function runStatus(url, runId, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const detail = await (await fetch(`${url}/api/v1/runs/${runId}`)).json();
-    if (['succeeded', 'failed', 'canceled'].includes(detail.status)) return detail.status;
-    if (Date.now() > deadline) throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Follows a job's log from byte 0 until its end event; onChunk(text, receivedNs) per chunk. */
 async function followLog(url, jobId, onChunk) {
@@ -113,7 +86,7 @@ async function latencyPass(url) {
       latencies.push(Number(receivedNs - BigInt(match[2])) / 1e6);
     }
   });
-  const status = await runStatus(url, runId);
+  const status = await waitForRunStatus(url, runId);
   let lost = 0;
   let duplicated = 0;
   for (let i = 0; i < LINES; i++) {
@@ -146,7 +119,7 @@ async function throughputPass(url) {
     if (firstNs === undefined && text.length > 0) firstNs = receivedNs;
     lastNs = receivedNs;
   });
-  const status = await runStatus(url, runId);
+  const status = await waitForRunStatus(url, runId);
   const log = parts.join('');
   const begin = log.indexOf('PAYLOAD-BEGIN\n');
   const end = /\n?PAYLOAD-END bytes=(\d+) sha256=([0-9a-f]+)/.exec(log);

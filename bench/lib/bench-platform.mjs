@@ -2,7 +2,9 @@
 // request to an agent and back. Store: PGlite in a temp dir; with DATABASE_URL, PostgreSQL in a
 // fresh schema, dropped by stop(). agentMode 'inprocess' (default) runs the agent in this process, as
 // `slipway up` does; 'process' runs `slipway agent` as its own process, as a team setup does — then
-// the agent's step spawns do not pay the fork cost of a process holding PGlite (~750 MB RSS).
+// the agent's step spawns do not pay the fork cost of a process holding PGlite (~750 MB RSS); 'none'
+// starts no agent (benches of the read API). databaseUrl overrides DATABASE_URL (null: PGlite), for
+// a bench that compares both stores in one run.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,9 +18,8 @@ import { systemClock } from '../../dist/clock/clock.js';
 import { detectSandbox } from '../../dist/runner/index.js';
 import { connectPostgres, openStore } from '../../dist/store/index.js';
 
-export async function startBenchPlatform({ name, onNotice, agentMode = 'inprocess', warmStart = true }) {
+export async function startBenchPlatform({ name, onNotice, agentMode = 'inprocess', warmStart = true, databaseUrl = process.env.DATABASE_URL }) {
   const token = `bench-agent-token-${randomBytes(8).toString('hex')}`;
-  const databaseUrl = process.env.DATABASE_URL;
   const schema = databaseUrl ? `bench_${name}_${randomBytes(4).toString('hex')}` : undefined;
   const workDir = await mkdtemp(join(tmpdir(), `slipway-bench-${name}-`));
   const abort = new AbortController();
@@ -50,6 +51,7 @@ export async function startBenchPlatform({ name, onNotice, agentMode = 'inproces
     const env = { PATH: process.env.PATH, HOME: process.env.HOME };
     // The same probe runAgent makes, to record which sandbox the steps ran in.
     const sandbox = (await detectSandbox({ searchPath: env.PATH, probeDir: workDir })).sandbox.kind;
+    if (agentMode === 'none') return { url, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
     if (agentMode === 'process') {
       agent = runAgentProcess({ url, token, workDir: join(workDir, 'agent'), env, warmStart, signal: abort.signal });
       return { url, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };

@@ -54,6 +54,27 @@ const extractors = {
     { metric: `log throughput per job (${r.store})`, slipway: perSec(r.throughput?.mbPerSec, 'MB/s'), target: '≥ 20 MB/s, 0 lost', met: r.throughput?.mbPerSec >= 20 && r.throughput?.lostBytes === 0 },
   ],
   'log-append': (r) => [{ metric: 'log chunk appends (PGlite / PostgreSQL)', slipway: `${r.pglite?.mbPerSec} / ${r.postgres?.mbPerSec} MB/s`, target: '≥ 20 MB/s', met: r.pglite?.mbPerSec >= 20 }],
+  'sse-subscribers': (r) => [
+    {
+      metric: `${r.subscribers?.toLocaleString('en-US')} SSE log subscribers on one job: delivery p99 (${r.store})`,
+      slipway: ms(r.p99Ms),
+      target: '< 50 ms, 0 lost, 0 failed',
+      met: r.met,
+    },
+    {
+      metric: `${r.subscribers?.toLocaleString('en-US')} SSE log subscribers: server RSS before → peak (${r.store})`,
+      slipway: r.memory ? `${Math.round(r.memory.beforeRssMb)} → ${Math.round(r.memory.peakRssMb)} MB` : undefined,
+    },
+  ],
+  'runs-list': (r) =>
+    ['pglite', 'postgres']
+      .filter((kind) => r[kind])
+      .map((kind) => ({
+        metric: `runs list p99 with ${r.runs?.toLocaleString('en-US')} runs: first page / one project / archived project / 1,000 runs (${kind})`,
+        slipway: [r[kind].first, r[kind].bigProject, r[kind].archivedProject, r[kind].page1000].map((c) => ms(c?.p99Ms)).join(' / '),
+        target: '< 50 ms',
+        met: ['first', 'bigProject', 'archivedProject', 'page1000'].every((c) => r[kind][c]?.p99Ms < 50),
+      })),
   'requeue-after-agent-kill': (r) => [
     { metric: 'requeue after kill -9 of an agent: time beyond the lease (max)', slipway: ms(r.excessMaxMs), target: '< 1,000 ms', met: r.met },
   ],

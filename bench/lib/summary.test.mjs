@@ -30,6 +30,23 @@ describe('benchmark summary', () => {
     expect(rows.find((row) => row.metric === '200-job DAG run vs turbo')).toMatchObject({ slipway: '12000 ms', peer: 'turbo 90000 ms', ratio: 0.13 });
   });
 
+  it('summarises the SSE fan-out and the runs list, one row per store the runs list measured', () => {
+    const lines = parseResultLines(
+      [
+        '- 2026-11-22T06:00:00.000Z sse-subscribers: {"bench":"sse-subscribers","subscribers":1000,"p99Ms":42.5,"met":true,"store":"pglite","memory":{"beforeRssMb":300.4,"peakRssMb":420.6}}',
+        '- 2026-11-22T06:01:00.000Z runs-list: {"bench":"runs-list","runs":100000,"store":"pglite+postgres","pglite":{"first":{"p99Ms":3},"bigProject":{"p99Ms":4},"archivedProject":{"p99Ms":5},"page1000":{"p99Ms":60}},"postgres":{"first":{"p99Ms":2},"bigProject":{"p99Ms":2},"archivedProject":{"p99Ms":2},"page1000":{"p99Ms":20}}}',
+      ].join('\n'),
+    );
+    const rows = summaryRows(lines);
+    expect(rows.find((row) => row.metric.includes('delivery p99'))).toMatchObject({ slipway: '42.5 ms', met: true });
+    expect(rows.find((row) => row.metric.includes('server RSS'))).toMatchObject({ slipway: '300 → 421 MB' });
+    const runsList = rows.filter((row) => row.metric.startsWith('runs list'));
+    expect(runsList.map((row) => [row.slipway, row.met])).toEqual([
+      ['3 ms / 4 ms / 5 ms / 60 ms', false],
+      ['2 ms / 2 ms / 2 ms / 20 ms', true],
+    ]);
+  });
+
   it('renders the table above every logged line, which it keeps as they were', () => {
     const text = renderResults(log);
     expect(text).toMatch(/^# Benchmark results\n\n## Summary\n/);

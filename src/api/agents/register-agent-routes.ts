@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +110,9 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   const shutdown = new AbortController();
+  // Every open stream (agents' jobs streams, people's log streams) listens for the shutdown: hundreds
+  // of viewers are normal, not a listener leak (bench/sse-subscribers.mjs holds 1,000).
+  setMaxListeners(0, shutdown.signal);
   app.addHook('preClose', async () => {
     shutdown.abort();
     await dispatcher.close();

@@ -21,6 +21,8 @@ export interface ServerProcessOptions {
   /** SLIPWAY_LEASE_SECONDS. */
   leaseSeconds: number;
   dataDir: string;
+  /** More environment of the server, e.g. SLIPWAY_ROUTER_PORT. */
+  env?: Record<string, string>;
 }
 
 export interface SlipwayProcess {
@@ -77,6 +79,7 @@ export async function startServerProcess(options: ServerProcessOptions, readyTim
       SLIPWAY_LOG_LEVEL: 'warn',
       // Several servers run side by side: a fixed canary gRPC port would be taken by the first.
       SLIPWAY_GRPC_PORT: '0',
+      ...options.env,
     },
   });
   const server = { ...wrap(cli), url: `http://127.0.0.1:${options.port}` };

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import type { BlobStore } from '../../blobs/index.js';
 import type { Bus } from '../../bus/index.js';
 import { type Clock, systemClock } from '../../clock/clock.js';
-import { AppError, ErrorCode } from '../../errors/app-error.js';
+import { sleep } from '../../clock/sleep.js';
+import { AppError, ErrorCode, isAppError } from '../../errors/app-error.js';
 import type { Metrics } from '../../metrics/index.js';
 import type { Db } from '../../store/index.js';
 import { createPostgresDeployLock } from '../lock/postgres/deploy-lock.js';
@@ -9,6 +11,7 @@ import type { DeployLock } from '../lock/deploy-lock.js';
 import { createBuiltinRouter } from '../router/builtin/router.js';
 import { createHaproxyRouter } from '../router/haproxy/router.js';
 import type { RouterWeights, TrafficRouter } from '../router/router.js';
+import { reapOrphanReplicas } from '../targets/local/replica-records.js';
 import { createLocalTarget } from '../targets/local/target.js';
 import type { Replica } from '../targets/target.js';
 import type { CanaryLink } from './canary-link.js';
@@ -17,6 +20,7 @@ import { type Deployment, loadDeployment } from './deployment.js';
 import { listDeployments } from './list-deployments.js';
 import { createTelemetryPublisher, type TelemetryPublisher } from './publish-telemetry.js';
 import { type RollbackInput, type RollbackResult, rollbackEnvironment } from './rollback-environment.js';
+import { listWaitingDeployments, recoverEnvironments } from './recover-environments.js';
 import { runDeployment } from './run-deployment.js';
 import { signalDeployment } from './signal-deployment.js';
 import { type SubmitDeploymentInput, submitDeployment } from './submit-deployment.js';
@@ -72,7 +76,10 @@ export interface DeploymentView {
 export interface DeployController {
   /** Where the router listens: send `Host: <service>` to reach a service. Throws before start(). */
   readonly routerUrl: string;
-  /** Binds the router. Until it succeeded every other call fails with unavailable. */
+  /**
+   * Binds the router. Until it succeeded every other call fails with unavailable. Then, in the
+   * background, recovers from a predecessor killed with -9 (recover-environments.ts).
+   */
   start(): Promise<void>;
   submit(input: SubmitDeploymentInput): Promise<{ deployment: Deployment; created: boolean }>;
   rollback(input: RollbackInput): Promise<RollbackResult>;
@@ -107,6 +114,8 @@ export function createDeployController(options: DeployControllerOptions): Deploy
   let runtime: ControllerRuntime | undefined;
   let startError: unknown;
   let closed = false;
+  const recoveryAbort = new AbortController();
+  let recovery: Promise<void> = Promise.resolve();
 
   const ready = (): ControllerRuntime => {
     if (runtime) return runtime;
@@ -122,6 +131,25 @@ export function createDeployController(options: DeployControllerOptions): Deploy
       .catch((error: unknown) => onError(error, `deployment ${id}`))
       .finally(() => loops.delete(id));
     loops.set(id, { done, abortWait });
+  };
+
+  /**
+   * In the background of start(): the server answers meanwhile. Orphans go first (they may hold fixed
+   * ports), then each environment is recovered under its lock, and only then do waiting deployments
+   * resume, so none of them starts from an environment whose stable replicas are not back yet.
+   */
+  const recover = async (rt: ControllerRuntime, recordsDir: string): Promise<void> => {
+    try {
+      const reaped = await reapOrphanReplicas(recordsDir);
+      if (reaped.stopped.length > 0) {
+        options.logger?.info({ replicas: reaped.stopped.map((r) => r.replicaId) }, 'stopped replicas left running by a previous server process');
+      }
+      await untilStoreOpen(rt, recoveryAbort.signal, () => recoverEnvironments(rt, recoveryAbort.signal));
+      if (recoveryAbort.signal.aborted) return;
+      for (const id of await listWaitingDeployments(rt)) start(id);
+    } catch (error) {
+      onError(error, 'recovery after a restart');
+    }
   };
 
   return {
@@ -146,8 +174,10 @@ export function createDeployController(options: DeployControllerOptions): Deploy
         startError = code === 'EADDRINUSE' ? new Error(`router port ${options.routerPort} on 127.0.0.1 is already in use — stop the other process or set SLIPWAY_ROUTER_PORT`) : error;
         throw new AppError(ErrorCode.unavailable, (startError as Error).message, { cause: error });
       }
+      const recordsDir = join(options.dataDir, 'replicas');
       const target = createLocalTarget({
         clock,
+        recordsDir,
         ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}),
         onEvent: (event) => {
           const rt = runtime;
@@ -179,6 +209,7 @@ export function createDeployController(options: DeployControllerOptions): Deploy
         ...(options.metrics ? { metrics: options.metrics } : {}),
         ...(options.logger ? { logger: options.logger } : {}),
       };
+      recovery = recover(runtime, recordsDir);
     },
     async submit(input) {
       const result = await submitDeployment(ready(), input);
@@ -227,8 +258,10 @@ export function createDeployController(options: DeployControllerOptions): Deploy
       closed = true;
       const rt = runtime;
       if (rt) rt.closed = true;
+      recoveryAbort.abort();
       for (const loop of loops.values()) loop.abortWait.abort();
       wakers.wakeAll();
+      await recovery;
       await Promise.allSettled([...loops.values()].map((loop) => loop.done));
       await rt?.target.close();
       await rt?.router.close();
@@ -236,4 +269,16 @@ export function createDeployController(options: DeployControllerOptions): Deploy
       await rt?.lock.close();
     },
   };
+}
+
+/** Runs `fn`, again every second while the store is still opening (the deferred handle says unavailable). */
+async function untilStoreOpen(rt: ControllerRuntime, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(isAppError(error) && error.code === ErrorCode.unavailable) || signal.aborted || rt.closed) throw error;
+    }
+    if (!(await sleep(1_000, signal))) return;
+  }
 }

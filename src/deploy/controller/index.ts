@@ -12,6 +12,10 @@
  * - environment release: the stable release of a service in an environment, set when a deployment
  *   succeeds, under the environment lock's fencing token.
  * - rollback: abort the rollout in progress, or deploy the previous (or named) release the fastest way.
+ * - recovery: what start() does after a restart (`kill -9` included): stop the replicas the previous
+ *   process left running (targets/local/replica-records.ts), then per environment, under its lock, fail
+ *   the rollouts that were running or paused as interrupted and serve the stable release again; then
+ *   resume the deployments that had not taken the lock yet.
  * - analysis: a canary step judged by the canary engine (run-canary-analysis.ts) when the controller is
  *   given one; otherwise a health threshold on the router's telemetry (run-health-analysis.ts).
  */

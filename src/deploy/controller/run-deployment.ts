@@ -70,6 +70,13 @@ async function drive(rt: ControllerRuntime, d: Deployment, abortWait: AbortSigna
   if (turn.outcome === 'superseded') return { status: 'superseded', failure: { kind: 'canceled', retryable: false, message: `superseded by ${turn.by} while waiting for the lock` } };
   if (turn.outcome === 'aborted') return aborted((await loadDeployment(rt.db, d.id)).abortRequestedBy);
   if (turn.outcome === 'timed_out') return { status: 'failed', failure: { kind: 'timeout', retryable: true, message: `waited ${lockWaitMs / 3600_000} h for the lock of ${d.environment}` } };
+  // A loop resumed after a restart may share its deployment with a live loop elsewhere: the first to
+  // get the lock runs it, the other must not run it again.
+  const underLock = await loadDeployment(rt.db, d.id);
+  if (isFinished(underLock.status)) {
+    await rt.lock.release(turn.lease).catch(() => false);
+    return { status: underLock.status, failure: underLock.failure };
+  }
   return withLease(rt, d, turn.lease);
 }
 

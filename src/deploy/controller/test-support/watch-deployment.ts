@@ -21,8 +21,13 @@ export async function waitForDeploymentStatus(
 }
 
 /** The versions (x-slipway-version) that `count` sequential requests for `service` were served by. */
-export async function readVersionsServed(controller: DeployController, service: string, count = 20): Promise<Set<string | undefined>> {
-  const client = createTestClient(controller.routerUrl, service);
+export function readVersionsServed(controller: DeployController, service: string, count = 20): Promise<Set<string | undefined>> {
+  return readVersionsServedAt(controller.routerUrl, service, count);
+}
+
+/** The same through a router known by its URL only (e.g. a `slipway server` process's, from /api/v1/router). */
+export async function readVersionsServedAt(routerUrl: string, service: string, count = 20): Promise<Set<string | undefined>> {
+  const client = createTestClient(routerUrl, service);
   const seen = new Set<string | undefined>();
   try {
     for (let i = 0; i < count; i += 1) seen.add((await client.get()).version);

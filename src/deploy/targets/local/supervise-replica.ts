@@ -5,6 +5,7 @@ import type { Replica, ReplicaEvent, ReplicaEventType, ReplicaState, StopOutcome
 import { describeEarlyExit } from './describe-early-exit.js';
 import { isGroupAlive } from './is-group-alive.js';
 import { createOutputTail, type OutputTail } from './output-tail.js';
+import type { ReplicaRecords } from './replica-records.js';
 import { type ProbeLoop, startProbeLoop } from './start-probe-loop.js';
 
 export interface SuperviseReplicaOptions {
@@ -18,6 +19,8 @@ export interface SuperviseReplicaOptions {
   onEvent(event: ReplicaEvent): void;
   onOutput?(replicaId: string, stream: 'stdout' | 'stderr', chunk: Buffer): void;
   now(): number;
+  /** Where each process group is recorded while it runs, for a restarted server to reap (replica-records.ts). */
+  records?: ReplicaRecords;
 }
 
 export interface SupervisedReplica {
@@ -90,6 +93,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     });
     child = proc;
     replica.pid = proc.pid;
+    if (proc.pid !== undefined) options.records?.write(replica.id, proc.pid);
     proc.stdout?.on('data', (chunk: Buffer) => options.onOutput?.(replica.id, 'stdout', chunk));
     proc.stderr?.on('data', (chunk: Buffer) => {
       tail.push(chunk);
@@ -177,6 +181,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     stopProbes();
     replica.state = 'stopping';
     const forced = child ? await terminateGroup(child, timeoutMs) : false;
+    options.records?.remove(replica.id);
     emit('stopped', 'stopped');
     return { forced };
   }

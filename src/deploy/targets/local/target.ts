@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../../../clock/clock.js';
 import { AppError, ErrorCode } from '../../../errors/app-error.js';
 import type { Replica, ReplicaEvent, ReplicaEventListener, StopOutcome, Target, TargetRelease } from '../target.js';
 import { findFreePort } from './find-free-port.js';
+import { createReplicaRecords } from './replica-records.js';
 import { type SupervisedReplica, superviseReplica } from './supervise-replica.js';
 
 export interface LocalTargetOptions {
@@ -12,6 +13,11 @@ export interface LocalTargetOptions {
   /** Raw output chunks, for the log pipeline. */
   onOutput?(replicaId: string, stream: 'stdout' | 'stderr', chunk: Buffer): void;
   clock?: Clock;
+  /**
+   * Where each replica's process group is recorded while it runs (a file per replica), so a server
+   * restarted after `kill -9` can stop what it left behind (reapOrphanReplicas). Absent: not recorded.
+   */
+  recordsDir?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -22,6 +28,7 @@ export function createLocalTarget(options: LocalTargetOptions = {}): Target {
   const replicas = new Map<string, SupervisedReplica>();
   const waiters = new Set<ReplicaEventListener>();
   let closed = false;
+  const records = options.recordsDir === undefined ? undefined : createReplicaRecords(options.recordsDir);
 
   const onEvent = (event: ReplicaEvent) => {
     if (event.type === 'stopped') replicas.delete(event.replica.id);
@@ -55,6 +62,7 @@ export function createLocalTarget(options: LocalTargetOptions = {}): Target {
         onEvent,
         ...(options.onOutput ? { onOutput: options.onOutput } : {}),
         now: () => clock.now(),
+        ...(records ? { records } : {}),
       });
       replicas.set(id, supervised);
       return supervised.snapshot();
