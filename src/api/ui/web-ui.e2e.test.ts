@@ -5,7 +5,7 @@
  * approval step; alice sees the log line after the approval arrive live, then rolls production back
  * through the confirmation dialog. A job runs the real `slipway loadtest` against a local server
  * and the run page shows the report it stored as an artifact. Screenshots of each page go to
- * docs/screenshots/.
+ * docs/screenshots/ with SLIPWAY_SCREENSHOTS=docs (the README's), else to a temporary directory.
  */
 import { existsSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -34,7 +34,9 @@ import { fastPolicyYaml } from '../../canary/test-support/fast-policy.js';
 import { createTestDeployController } from '../../deploy/controller/test-support/test-controller.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const screenshots = join(repoRoot, 'docs', 'screenshots');
+// The README's pictures are refreshed with SLIPWAY_SCREENSHOTS=docs; otherwise they go to a temporary
+// directory, so a test run leaves the checkout as it was.
+const screenshots = process.env['SLIPWAY_SCREENSHOTS'] === 'docs' ? join(repoRoot, 'docs', 'screenshots') : join(tmpdir(), 'slipway-ui-screenshots');
 const builtUi = join(repoRoot, 'dist', 'ui', 'index.html');
 const fixtureService = fileURLToPath(new URL('../../deploy/targets/local/test-support/fixture-service.mjs', import.meta.url));
 /**
