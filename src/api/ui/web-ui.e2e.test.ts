@@ -135,16 +135,25 @@ if (!browserAvailable) {
       alice = await openAs(browser, desktop, 'alice');
       bob = await openAs(browser, phone, 'bob');
     }, 60_000);
+    // Cleanup takes about 4 s; one CI run saw it pass 60 s. Each step that takes over 5 s says so, so a
+    // hang names itself.
     afterAll(async () => {
-      for (const context of contexts) await context.close().catch(() => {});
-      await browser?.close();
-      await traffic?.stop();
-      await platform?.stop();
-      await controller?.close();
-      await canary?.close();
-      await bus?.close();
+      const step = async (what: string, stop: () => Promise<unknown> | undefined) => {
+        const started = Date.now();
+        await stop();
+        if (Date.now() - started > 5000) console.warn(`web UI test cleanup: ${what} took ${Date.now() - started} ms`);
+      };
+      await step('closing the browser contexts', async () => {
+        for (const context of contexts) await context.close().catch(() => {});
+      });
+      await step('closing the browser', async () => browser?.close());
+      await step('stopping the traffic', async () => traffic?.stop());
+      await step('stopping the server and its agent', async () => platform?.stop());
+      await step('closing the deploy controller', async () => controller?.close());
+      await step('closing the canary service', async () => canary?.close());
+      await step('closing the bus', async () => bus?.close());
       if (dir) await rm(dir, { recursive: true, force: true });
-    });
+    }, 120_000);
 
     /** A browser context (its own localStorage) whose user typed `name` into the identity form. */
     const openAs = async (b: Browser, options: typeof desktop | typeof phone, name: string): Promise<Page> => {
