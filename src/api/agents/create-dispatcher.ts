@@ -119,7 +119,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // new run's job may go straight to them (reserveHandOff) without jumping ahead of queued work.
   const drained = new Set<string>();
 
-  /** Sends a job leased to the agent (claimed, or handed off at enqueue); true unless it was failed instead. */
+  /** Sends a job leased to the agent (claimed, or handed off at enqueue), or fails it when its secrets cannot be decrypted. */
   const assign = async (agent: ConnectedAgent, job: LeasedJob): Promise<void> => {
     const assignment: JobAssignment = {
       jobId: job.jobId,

@@ -126,6 +126,17 @@ export function createResponseParser(): ResponseParser {
       pending = undefined;
     }
     let at = 0;
+    /** Passes over `remaining` body bytes; false when this buffer ends first (they count down). */
+    const skipRemaining = (): boolean => {
+      const available = buf.length - at;
+      if (available < remaining) {
+        remaining -= available;
+        return false;
+      }
+      at += remaining;
+      remaining = 0;
+      return true;
+    };
     for (;;) {
       switch (state) {
         case 'done':
@@ -146,13 +157,7 @@ export function createResponseParser(): ResponseParser {
           break;
         }
         case 'length': {
-          const available = buf.length - at;
-          if (available < remaining) {
-            remaining -= available;
-            return INCOMPLETE;
-          }
-          at += remaining;
-          remaining = 0;
+          if (!skipRemaining()) return INCOMPLETE;
           return complete(buf.length - at);
         }
         case 'chunk-size': {
@@ -167,13 +172,7 @@ export function createResponseParser(): ResponseParser {
           break;
         }
         case 'chunk-data': {
-          const available = buf.length - at;
-          if (available < remaining) {
-            remaining -= available;
-            return INCOMPLETE;
-          }
-          at += remaining;
-          remaining = 0;
+          if (!skipRemaining()) return INCOMPLETE;
           state = 'chunk-crlf';
           break;
         }
