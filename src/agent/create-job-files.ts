@@ -4,6 +4,7 @@ import type { JobAssignment } from '../api/agents/job-assignment.js';
 import { createHashFiles, matchFiles, packFiles, renderCacheKey, unpackArchive } from '../blobs/index.js';
 import { isAppError } from '../errors/app-error.js';
 import type { CacheSpec } from '../pipeline/index.js';
+import { keepsArtifacts } from '../pipeline/keeps-artifacts.js';
 import { createFailure, type Failure } from '../runner/failure.js';
 import type { AgentClient } from './create-agent-client.js';
 
@@ -18,8 +19,12 @@ export interface JobFilesOptions {
 export interface JobFiles {
   /** Before the job's work: artifacts of needed jobs into the workspace, then cache restores. */
   prepare(): Promise<Failure | undefined>;
-  /** After the job succeeded: its `artifacts:` uploaded, its caches saved unless restored exactly. */
-  keep(): Promise<Failure | undefined>;
+  /**
+   * After the job's work: its `artifacts:` uploaded when `artifacts:when` says so for how it ended,
+   * and, after a success only, its caches saved unless restored exactly. A failure returned here fails
+   * a job that had succeeded; a failed job stays failed for its own reason.
+   */
+  keep(succeeded: boolean): Promise<Failure | undefined>;
 }
 
 interface RenderedCache {
@@ -99,8 +104,8 @@ export function createJobFiles(options: JobFilesOptions): JobFiles {
       return undefined;
     },
 
-    async keep() {
-      if (job.artifacts) {
+    async keep(succeeded) {
+      if (job.artifacts && keepsArtifacts(job.artifacts, succeeded)) {
         const files = await matchFiles(workspaceDir, job.artifacts.paths).catch((error: unknown) => error);
         if (!Array.isArray(files)) return createFailure('user', `artifacts: ${messageOf(files)}`);
         if (files.length === 0) {
@@ -115,6 +120,7 @@ export function createJobFiles(options: JobFilesOptions): JobFiles {
           log(`artifacts: uploaded ${files.length} file(s) as ${job.id}, ${formatBytes(answer.body.artifact.size)}`);
         }
       }
+      if (!succeeded) return undefined;
       try {
         caches ??= await renderCaches();
       } catch (error) {

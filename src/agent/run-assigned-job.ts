@@ -124,11 +124,12 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
       },
     });
     result = toAttemptResult(executed);
-    if (result.status === 'succeeded') {
-      const failure = await files.keep();
+    if (result.status !== 'canceled') {
+      const succeeded = result.status === 'succeeded';
+      const failure = await files.keep(succeeded);
       if (failure) {
         write(`Slipway: ${failure.message}\n`);
-        result = { ...result, status: 'failed', failure };
+        if (succeeded) result = { ...result, status: 'failed', failure };
       }
     }
   } catch (error) {

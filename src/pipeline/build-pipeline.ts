@@ -63,6 +63,7 @@ function buildStage(input: StageInput): StageSpec {
     else {
       stage.artifacts = { paths: artifacts.paths };
       if (artifacts['expire-in'] !== undefined) stage.artifacts.expireInMs = parseDurationMs(artifacts['expire-in'])!;
+      if (artifacts.when !== undefined) stage.artifacts.when = artifacts.when;
     }
   }
   return stage;

@@ -50,6 +50,10 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], schema: z.Zo
 
 function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): Finding[] {
   const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
+  const matched = issue.code === 'invalid_union' ? matchedBranch(issue.errors) : undefined;
+  // The value has the shape of exactly one option (a mapping where a list or mapping is allowed):
+  // that option's own problems say more than "must be a list or a mapping".
+  if (matched) return matched.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] }, schema));
   if (issue.code === 'unrecognized_keys') {
     const allowed = findObjectKeys(schema, path);
     return issue.keys.map((key) => ({ path: [...path, key], at: 'key', message: describeUnknownKey(key, allowed) }));
@@ -67,12 +71,19 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): Finding[] {
   return [{ path, at: 'value', message: `'${label}' must be ${describeExpected(issue)}${got}` }];
 }
 
+/** The errors of the one union option whose type the value has, if exactly one has it. */
+function matchedBranch(branches: readonly (readonly z.core.$ZodIssue[])[]): readonly z.core.$ZodIssue[] | undefined {
+  const typed = branches.filter((errors) => !errors.some((error) => error.code === 'invalid_type' && error.path.length === 0));
+  return typed.length === 1 && typed[0]!.length > 0 ? typed[0] : undefined;
+}
+
 function describeMissingName(path: PathSegment[]): string {
   return path.length === 1 ? 'add `name: <title>` at the top of the file' : 'add `name: <stage-name>`';
 }
 
 function describeExpected(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') return EXPECTED[issue.expected] ?? issue.expected;
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map((value) => String(value)).join(', ')}`;
   if (issue.code === 'invalid_union') {
     const options = issue.errors.map((errors) => {
       const first = errors[0];

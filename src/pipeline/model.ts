@@ -32,7 +32,12 @@ export interface ArtifactSpec {
   paths: string[];
   /** Retention in ms; undefined = server default. */
   expireInMs?: number;
+  /** When the job's artifacts are uploaded (GitLab's `artifacts:when`); undefined = on_success. */
+  when?: ArtifactWhen;
 }
+
+export type ArtifactWhen = 'on_success' | 'on_failure' | 'always';
+
 
 export interface CacheSpec {
   key: string;

@@ -111,11 +111,17 @@ export const matrixSchema = z
   )
   .meta({ id: 'matrix', description: `Axis -> values; one job per combination (at most ${MAX_MATRIX_JOBS}).` });
 
+const artifactWhenValues = ['on_success', 'on_failure', 'always'] as const;
+
 const artifactsSchema = z.union([
   z.array(z.string()),
   z.strictObject({
     paths: z.array(z.string()).min(1, 'must not be empty — list at least one path'),
     'expire-in': durationSchema.optional(),
+    when: z
+      .enum(artifactWhenValues)
+      .optional()
+      .describe('When to upload: on_success (default), on_failure or always — a failed test report is kept too.'),
   }),
 ]);
 

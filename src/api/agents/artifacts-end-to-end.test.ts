@@ -69,6 +69,39 @@ stages:
     expect(Buffer.from(await archive.arrayBuffer()).includes(Buffer.from('built-bytes'))).toBe(true);
   });
 
+  it('keeps the artifacts of a failed job when artifacts:when says always or on_failure, and only then', { timeout: 30_000 }, async () => {
+    const pipeline = `
+name: reports
+stages:
+  - name: always
+    artifacts: { paths: [report.json], when: always }
+    steps:
+      - run: echo '{"failed":1}' > report.json && exit 3
+  - name: on-failure
+    artifacts: { paths: [report.json], when: on_failure }
+    steps:
+      - run: echo '{"failed":2}' > report.json && exit 3
+  - name: default
+    artifacts: { paths: [report.json] }
+    steps:
+      - run: echo '{"failed":3}' > report.json && exit 3
+  - name: passed-on-failure-only
+    artifacts: { paths: [report.json], when: on_failure }
+    steps:
+      - run: echo '{"ok":true}' > report.json
+`;
+    const { runId, run, logOf } = await runPipeline('acme/reports', 'refs/heads/main', pipeline);
+    expect(Object.fromEntries(run.jobs.map((j) => [j.jobKey, j.status]))).toEqual({
+      always: 'failed',
+      'on-failure': 'failed',
+      default: 'failed',
+      'passed-on-failure-only': 'succeeded',
+    });
+    expect(await logOf('always')).toMatch(/artifacts: uploaded 1 file\(s\) as always/);
+    const listed = (await (await fetch(`${url}/api/v1/runs/${runId}/artifacts`)).json()) as { artifacts: { name: string }[] };
+    expect(listed.artifacts.map((a) => a.name).sort()).toEqual(['always', 'on-failure']);
+  });
+
   it('saves a cache on a miss, restores it exactly next time, by restore-key prefix after the key changes, and explains misses', { timeout: 60_000 }, async () => {
     const pipeline = (version: string) => `
 name: cached

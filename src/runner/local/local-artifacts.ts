@@ -15,7 +15,7 @@ import { createFailure, type Failure } from '../failure.js';
 export interface LocalArtifacts {
   /** Unpacks the archives of the jobs `job` needs into its workspace. */
   restore(job: PlannedJob, workspaceDir: string, log: (line: string) => void): Promise<Failure | undefined>;
-  /** Packs the job's `artifacts:` paths after it succeeded. */
+  /** Packs the job's `artifacts:` paths after it ended (the caller checks `artifacts:when`). */
   keep(job: PlannedJob, workspaceDir: string, log: (line: string) => void): Promise<Failure | undefined>;
 }
 

@@ -196,4 +196,15 @@ describe('runPlanLocally artifacts', () => {
     expect(system).toContain('artifacts: kept 1 file(s) as build\n');
     expect(system).toContain('artifacts: downloaded build (1 file(s))\n');
   });
+
+  it('keeps the artifacts of a failed job only when artifacts:when is always or on_failure', async () => {
+    const { statuses, events } = await run([
+      makeJob('always', [{ run: 'echo r > report.txt; exit 2' }], { artifacts: { paths: ['report.txt'], when: 'always' } }),
+      makeJob('plain', [{ run: 'echo r > report.txt; exit 2' }], { artifacts: { paths: ['report.txt'] } }),
+      makeJob('fine', [{ run: 'echo r > report.txt' }], { artifacts: { paths: ['report.txt'], when: 'on_failure' } }),
+    ]);
+    expect(statuses).toEqual({ always: 'failed', plain: 'failed', fine: 'succeeded' });
+    const kept = events.filter((e) => e.type === 'output' && e.stream === 'system' && e.text.startsWith('artifacts: kept'));
+    expect(kept.map((e) => (e.type === 'output' ? e.jobId : ''))).toEqual(['always']);
+  });
 });

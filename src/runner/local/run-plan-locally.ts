@@ -1,3 +1,4 @@
+import { keepsArtifacts } from '../../pipeline/keeps-artifacts.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -164,9 +165,9 @@ async function runJob(job: PlannedJob, runner: JobRunner): Promise<JobSummary> {
       const message = `runner error in job '${job.id}': ${(error as Error).message}`;
       result = { status: 'failed', failure: createFailure('infra', message), durationMs: 0, steps: [] };
     }
-    if (result.status === 'succeeded') {
+    if (job.artifacts && result.status !== 'canceled' && keepsArtifacts(job.artifacts, result.status === 'succeeded')) {
       const failure = await runner.artifacts.keep(job, workspaceDir, log);
-      if (failure) result = { ...result, status: 'failed', failure };
+      if (failure && result.status === 'succeeded') result = { ...result, status: 'failed', failure };
     }
     if (result.status !== 'failed' || runner.signal.aborted) break;
   }
