@@ -37,6 +37,7 @@ const runs = [
   { name: 'bus-throughput', script: 'bus-throughput.mjs' },
   { name: 'decision-latency', script: 'decision-latency.mjs' },
   { name: 'canary-aggregation', script: 'canary-aggregation.mjs' },
+  { name: 'redis-telemetry-throughput', script: 'redis-telemetry-throughput.mjs' },
   { name: 'router-overhead', script: 'router-overhead.mjs' },
   { name: 'verify-vs-hey', script: 'verify-vs-hey.mjs' },
   { name: 'verify-vs-hey', script: 'verify-vs-hey.mjs', args: ['--delay-ms', '5'] },

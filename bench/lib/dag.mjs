@@ -2,18 +2,9 @@
  * The benchmark's job graph: a layered DAG, generated from a seed so every tool and every run
  * sees the same graph. Pure: no I/O.
  */
+import { createPrng } from './prng.mjs';
 
-/** mulberry32: tiny, fast, and good enough to pick edges; Math.random cannot be seeded. */
-export function createPrng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createPrng };
 
 /**
  * `jobCount` jobs in layers of `layerWidth` (the last layer may be narrower). Every job after the

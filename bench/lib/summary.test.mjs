@@ -7,6 +7,9 @@ const log = [
   '- 2026-11-20T10:00:00.000Z dispatch-latency: {"bench":"dispatch-latency","fromReadyP99Ms":40,"store":"pglite","agent":"process","loadavg":{"before":[1.5,1,1]}}',
   '- 2026-11-21T10:00:00.000Z dispatch-latency: {"bench":"dispatch-latency","fromReadyP99Ms":21.4,"store":"pglite","agent":"process","loadavg":{"before":[0.5,1,1]}}',
   '- 2026-11-21T11:00:00.000Z bus-throughput: {"bench":"bus-throughput","redis":{"publishPerSec":100000},"memory":{"endToEndPerSec":1},"nats":{"endToEndPerSec":1},"peer":{"redisBenchmark":{"xaddPerSec":400000}}}',
+  '- 2026-11-21T11:30:00.000Z redis-telemetry-throughput: {"bench":"redis-telemetry-throughput","product":{"eventsPerSec":1200000},"peer":{"redisBenchmark":{"smallEntryPerSec":400000}},"ratioToSmallXadd":3,"met":true,"loadavg":{"before":[4.2,1,1]}}',
+  '- 2026-11-21T11:40:00.000Z canary-aggregation: {"bench":"canary-aggregation","throughput":{"rolloutWindows":{"medianPerSec":6000000}}}',
+  '- 2026-11-21T11:50:00.000Z canary-aggregation: {"bench":"canary-aggregation","part":"memory","spread":{"rollouts":10000,"heapUsedMb":1500.4,"externalMb":0.2,"maxRssMb":1800}}',
   '- 2026-11-21 run-dag 200 jobs P=2: slipway 12000 ms, turbo 90000 ms (ratio 0.13), nx 240000 ms (ratio 0.05) (median of 3)',
   '  - run-dag note: a note about a run',
   '- 2026-11-21T12:00:00.000Z log-latency: {"bench":"log-latency", "truncated',
@@ -18,6 +21,9 @@ describe('benchmark summary', () => {
       ['2026-11-20', 'dispatch-latency'],
       ['2026-11-21', 'dispatch-latency'],
       ['2026-11-21', 'bus-throughput'],
+      ['2026-11-21', 'redis-telemetry-throughput'],
+      ['2026-11-21', 'canary-aggregation'],
+      ['2026-11-21', 'canary-aggregation'],
       ['2026-11-21', 'run-dag'],
     ]);
   });
@@ -27,6 +33,16 @@ describe('benchmark summary', () => {
     expect(rows.find((row) => row.metric.startsWith('dispatch'))).toMatchObject({ slipway: '21.4 ms', target: '< 25 ms', met: true, date: '2026-11-21', load: 0.5 });
     expect(rows.filter((row) => row.metric.startsWith('dispatch'))).toHaveLength(1);
     expect(rows.find((row) => row.metric === 'bus publish, Redis Streams')).toMatchObject({ ratio: 0.25 });
+    expect(rows.find((row) => row.metric.startsWith('telemetry end to end'))).toMatchObject({
+      slipway: '1,200,000 events/s',
+      peer: 'redis-benchmark XADD 400,000 entries/s',
+      ratio: 3,
+      met: true,
+      load: 4.2,
+    });
+    // A memory-only run of canary-aggregation does not hide the newest throughput run.
+    expect(rows.find((row) => row.metric === 'telemetry into windows, one core')).toMatchObject({ slipway: '6,000,000 events/s', met: true });
+    expect(rows.find((row) => row.metric.startsWith('10,000 concurrent rollouts'))).toMatchObject({ slipway: '1501 MB / 1800 MB' });
     expect(rows.find((row) => row.metric === '200-job DAG run vs turbo')).toMatchObject({ slipway: '12000 ms', peer: 'turbo 90000 ms', ratio: 0.13 });
   });
 

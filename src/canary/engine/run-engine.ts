@@ -102,14 +102,15 @@ export function createCanaryEngine(options: EngineOptions) {
 
   const ingestEvent = (event: TelemetryEvent): EngineIngestOutcome => {
     options.onRecord?.({ kind: 'event', event, receivedAtMs: clock.now() });
-    if (!rollouts.has(event.rollout)) {
+    let entry = rollouts.get(event.rollout);
+    if (entry === undefined) {
       if (defaultPolicy === undefined) {
         unknownRollout += 1;
         return { accepted: false, reason: 'unknown_rollout' };
       }
       startRollout({ id: event.rollout }, false);
+      entry = rollouts.get(event.rollout)!;
     }
-    const entry = rollouts.get(event.rollout)!;
     const outcome = entry.windows.ingestEvent(event);
     if (outcome.accepted) evaluateIfAdvanced(entry);
     return outcome;
@@ -156,6 +157,15 @@ export function createCanaryEngine(options: EngineOptions) {
       return entry === undefined ? undefined : { ...entry.position, policyVersion: entry.policy.version, lastDecision: entry.history?.lastDecision };
     },
     listRollouts: () => [...rollouts.values()].map((entry) => ({ ...entry.position, policyVersion: entry.policy.version })),
+    /**
+     * Events folded into windows over all rollouts since each rollout's windows were created (a policy
+     * with a different window shape restarts them): what a throughput measurement waits for.
+     */
+    countAccepted: (): number => {
+      let total = 0;
+      for (const entry of rollouts.values()) total += entry.windows.countAccepted();
+      return total;
+    },
     /** Rejected events over all rollouts, plus `unknown_rollout` for events no rollout took. */
     countRejected: (): RejectCounts & { unknown_rollout: number } => {
       const total = { ...createRejectCounts(), unknown_rollout: unknownRollout };

@@ -49,16 +49,25 @@ export function createTelemetryFeed(deps: TelemetryFeedDeps): TelemetryFeed {
     } catch (error) {
       deps.onUnreadable(error, message.id);
     }
+    // A message holds runs of one rollout's events (a column group each): the rollout's newest event
+    // time is looked up once per run, not once per event, and written back when the run ends.
+    let rollout: string | undefined;
+    let newestMs: number | undefined;
     for (const event of events) {
-      const previous = newestEventMs.get(event.rollout);
-      const newest = previous === undefined || !(event.eventTimeMs <= previous) ? event.eventTimeMs : previous;
+      if (event.rollout !== rollout) {
+        if (rollout !== undefined && newestMs !== undefined) newestEventMs.set(rollout, newestMs);
+        rollout = event.rollout;
+        newestMs = newestEventMs.get(rollout);
+        waiting.add(rollout);
+      }
+      const newest = newestMs === undefined || !(event.eventTimeMs <= newestMs) ? event.eventTimeMs : newestMs;
       if (Number.isFinite(newest)) {
-        newestEventMs.set(event.rollout, newest);
+        newestMs = newest;
         eventClock.set(newest);
       }
       engine.ingestEvent(event);
-      waiting.add(event.rollout);
     }
+    if (rollout !== undefined && newestMs !== undefined) newestEventMs.set(rollout, newestMs);
     return waiting;
   };
 

@@ -1,17 +1,22 @@
-import { DDSketch } from '@datadog/sketches-js';
+import { LatencyBins, sharedKeyMapping } from './latency-bins.js';
 import type { TelemetryEvent } from './telemetry-event.js';
 
-/** What one track saw in one event-time bucket [startMs, startMs + bucketMs). */
+/**
+ * What one track saw in one event-time bucket [startMs, startMs + bucketMs). A bucket exists only once
+ * an event has arrived for it; its latency sketch is sparse (LatencyBins) and its metric sums are
+ * allocated with the first custom metric, so a quiet track's bucket costs a few hundred bytes.
+ */
 export interface Bucket {
   startMs: number;
   requestCount: number;
   errorCount: number;
-  latencyMs: DDSketch;
-  metricSums: Map<string, number>;
+  latencyMs: LatencyBins;
+  /** Undefined until the bucket's first event with custom metrics. */
+  metricSums: Map<string, number> | undefined;
 }
 
 export function createBucket(startMs: number, relativeAccuracy: number): Bucket {
-  return { startMs, requestCount: 0, errorCount: 0, latencyMs: new DDSketch({ relativeAccuracy }), metricSums: new Map() };
+  return { startMs, requestCount: 0, errorCount: 0, latencyMs: new LatencyBins(sharedKeyMapping(relativeAccuracy)), metricSums: undefined };
 }
 
 /** The event must already have passed checkEvent. */
@@ -21,6 +26,7 @@ export function addEventToBucket(bucket: Bucket, event: TelemetryEvent): void {
   bucket.latencyMs.accept(event.latencyMs);
   if (event.metrics === undefined) return;
   for (const [name, value] of Object.entries(event.metrics)) {
+    bucket.metricSums ??= new Map();
     bucket.metricSums.set(name, (bucket.metricSums.get(name) ?? 0) + value);
   }
 }

@@ -11,6 +11,8 @@ export type IngestOutcome = { accepted: true; bucketStartMs: number; late: boole
 
 interface TrackState {
   buckets: Map<number, Bucket>;
+  /** The bucket the track's last event went to: events arrive mostly in time order, so usually the next one's. */
+  current: Bucket | undefined;
   metricNames: Set<string>;
   rejected: RejectCounts;
 }
@@ -29,6 +31,7 @@ export class RolloutWindows {
   private readonly tracks = new Map<string, TrackState>();
   private readonly rejected = createRejectCounts();
   private maxEventTimeMs: number | undefined;
+  private acceptedCount = 0;
   private evictedBeforeMs = Number.NEGATIVE_INFINITY;
 
   constructor(rollout: string, clock: Clock, options: Partial<WindowOptions> = {}) {
@@ -49,17 +52,22 @@ export class RolloutWindows {
     if (invalid !== undefined) return this.reject(invalid, track);
     if (track === undefined && this.tracks.size >= this.options.maxTracks) return this.reject(RejectReason.tooManyTracks, undefined);
     const state = track ?? this.addTrack(event.track);
-    const newNames = Object.keys(event.metrics ?? {}).filter((name) => !state.metricNames.has(name));
-    if (state.metricNames.size + newNames.length > this.options.maxMetricNames) return this.reject(RejectReason.tooManyMetrics, state);
-    for (const name of newNames) state.metricNames.add(name);
+    // Most events carry no custom metrics: they allocate nothing here.
+    if (event.metrics !== undefined) {
+      const newNames = Object.keys(event.metrics).filter((name) => !state.metricNames.has(name));
+      if (state.metricNames.size + newNames.length > this.options.maxMetricNames) return this.reject(RejectReason.tooManyMetrics, state);
+      for (const name of newNames) state.metricNames.add(name);
+    }
 
     const bucketStartMs = computeBucketStartMs(event.eventTimeMs, this.bucketMs);
-    let bucket = state.buckets.get(bucketStartMs);
+    let bucket = state.current !== undefined && state.current.startMs === bucketStartMs ? state.current : state.buckets.get(bucketStartMs);
     if (bucket === undefined) {
       bucket = createBucket(bucketStartMs, this.options.relativeAccuracy);
       state.buckets.set(bucketStartMs, bucket);
     }
+    state.current = bucket;
     addEventToBucket(bucket, event);
+    this.acceptedCount += 1;
     const late = this.maxEventTimeMs !== undefined && event.eventTimeMs < this.maxEventTimeMs;
     if (this.maxEventTimeMs === undefined || event.eventTimeMs > this.maxEventTimeMs) {
       this.maxEventTimeMs = event.eventTimeMs;
@@ -99,6 +107,11 @@ export class RolloutWindows {
     return { ...this.rejected };
   }
 
+  /** Events folded into a bucket since the rollout started (evicted buckets' events included). */
+  countAccepted(): number {
+    return this.acceptedCount;
+  }
+
   countBuckets(): number {
     let count = 0;
     for (const state of this.tracks.values()) count += state.buckets.size;
@@ -106,7 +119,7 @@ export class RolloutWindows {
   }
 
   private addTrack(track: string): TrackState {
-    const state: TrackState = { buckets: new Map(), metricNames: new Set(), rejected: createRejectCounts() };
+    const state: TrackState = { buckets: new Map(), current: undefined, metricNames: new Set(), rejected: createRejectCounts() };
     this.tracks.set(track, state);
     return state;
   }
@@ -127,6 +140,7 @@ export class RolloutWindows {
     this.evictedBeforeMs = oldestStartMs;
     for (const state of this.tracks.values()) {
       for (const startMs of state.buckets.keys()) if (startMs < oldestStartMs) state.buckets.delete(startMs);
+      if (state.current !== undefined && state.current.startMs < oldestStartMs) state.current = undefined;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { DDSketch } from '@datadog/sketches-js';
 import type { Bucket } from './bucket.js';
+import { type LatencyBins, mergeLatencyBins } from './latency-bins.js';
 import type { RejectCounts } from './reject-reason.js';
 
 /** One closed bucket as judges see it: numbers only, the sketch stays inside. */
@@ -43,16 +44,18 @@ export function mergeBuckets(buckets: Iterable<Bucket>, scope: SnapshotScope): W
   const latencyMs = new DDSketch({ relativeAccuracy: scope.relativeAccuracy });
   const metricSums: Record<string, number> = {};
   const views: BucketView[] = [];
+  const latencies: LatencyBins[] = [];
   let requestCount = 0;
   let errorCount = 0;
   for (const bucket of buckets) {
     if (bucket.startMs < scope.startMs || bucket.startMs >= scope.endMs || bucket.requestCount === 0) continue;
     requestCount += bucket.requestCount;
     errorCount += bucket.errorCount;
-    latencyMs.merge(bucket.latencyMs);
-    for (const [name, sum] of bucket.metricSums) metricSums[name] = (metricSums[name] ?? 0) + sum;
+    latencies.push(bucket.latencyMs);
+    if (bucket.metricSums !== undefined) for (const [name, sum] of bucket.metricSums) metricSums[name] = (metricSums[name] ?? 0) + sum;
     views.push(viewBucket(bucket));
   }
+  mergeLatencyBins(latencies, latencyMs);
   views.sort((a, b) => a.startMs - b.startMs);
   const { rollout, track, startMs, endMs } = scope;
   return { rollout, track, startMs, endMs, requestCount, errorCount, latencyMs, metricSums, buckets: views, rejected: { ...scope.rejected } };
@@ -63,8 +66,8 @@ function viewBucket(bucket: Bucket): BucketView {
     startMs: bucket.startMs,
     requestCount: bucket.requestCount,
     errorCount: bucket.errorCount,
-    metricSums: Object.fromEntries(bucket.metricSums),
-    readLatencyQuantileMs: (quantile) => readSketchQuantile(bucket.latencyMs, quantile),
+    metricSums: bucket.metricSums === undefined ? {} : Object.fromEntries(bucket.metricSums),
+    readLatencyQuantileMs: (quantile) => bucket.latencyMs.readQuantile(quantile),
   };
 }
 
