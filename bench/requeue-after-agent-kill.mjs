@@ -142,6 +142,8 @@ try {
     SLIPWAY_AGENT_TOKEN: token,
     SLIPWAY_LEASE_SECONDS: String(LEASE_MS / 1000),
     SLIPWAY_LOG_LEVEL: 'warn',
+    // The first start prints the administrator's token (read below) and saves it here, not in ~/.config.
+    SLIPWAY_CONFIG_DIR: join(root, 'cli-config'),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
   });
   await waitFor(
@@ -154,6 +156,10 @@ try {
     120_000,
     100,
   );
+  // A fresh store: the server printed its administrator's token once, for the bench's API calls.
+  const apiToken = /^\s+(slp_\S+)$/m.exec(server.stderr())?.[1];
+  if (!apiToken) throw new Error(`the server printed no administrator token on its first start:\n${server.stderr()}`);
+  const auth = { authorization: `Bearer ${apiToken}` };
   const startAgent = async (name, label) => {
     const agent = spawnSlipway(
       ['agent', '--server', serverUrl, '--name', name, '--labels', label, '--capacity', '1', '--work-dir', join(root, name)],
@@ -183,7 +189,7 @@ try {
     ].join('\n');
     const posted = await fetch(`${serverUrl}/api/v1/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ project: 'bench/requeue', ref: 'refs/heads/main', pipeline }),
     });
     if (posted.status !== 201) throw new Error(`POST /api/v1/runs answered ${posted.status}: ${await posted.text()}`);
@@ -211,7 +217,7 @@ try {
     const sample = { requeueMs: round(requeueMs), excessMs: round(requeueMs - LEASE_MS) };
     if (lease?.expiresUs) sample.afterExpiryMs = round(Number(second.ns - BigInt(lease.expiresUs) * 1000n) / 1e6);
     samples.push(sample);
-    await fetch(`${serverUrl}/api/v1/runs/${runId}/cancel`, { method: 'POST' });
+    await fetch(`${serverUrl}/api/v1/runs/${runId}/cancel`, { method: 'POST', headers: auth });
     await agentB.stop();
   }
   load.after = loadavg().map(round);

@@ -61,6 +61,8 @@ const memory = () => {
 /** Forks one subscriber process; resolves `connected` and `done` with its two messages. */
 function startSubscriberProcess(url, jobId, count) {
   const child = fork(join(here, 'lib', 'sse-subscribers-process.mjs'), [url, String(jobId), String(count), String(LINES), String(SUBSCRIBER_DEADLINE_MS)], {
+    // Subscribers read the log as the administrator: the API token, not on the command line.
+    env: { ...process.env, SLIPWAY_TOKEN: platform.apiToken },
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

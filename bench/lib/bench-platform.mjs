@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { runAgent } from '../../dist/agent/index.js';
 import { createServer } from '../../dist/api/create-server.js';
+import { adminTokenOf, signInFetch } from '../../dist/api/test-support/sign-in-as-admin.js';
 import { systemClock } from '../../dist/clock/clock.js';
 import { detectSandbox } from '../../dist/runner/index.js';
 import { connectPostgres, openStore } from '../../dist/store/index.js';
@@ -41,6 +42,7 @@ export async function startBenchPlatform({ name, onNotice, agentMode = 'inproces
   try {
     store = await openStore(databaseUrl ? { databaseUrl, schema } : { dataDir: join(workDir, 'db') });
     app = createServer({
+      identity: { db: store.db, clock: systemClock },
       version: 'bench',
       logger: pino({ level: 'silent' }),
       checkHealth: async () => ({ ok: true }),
@@ -48,13 +50,17 @@ export async function startBenchPlatform({ name, onNotice, agentMode = 'inproces
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${app.server.address().port}`;
+    // The bench's API calls act as the administrator: this process's fetch sends the token, and
+    // subscriber processes get it as `apiToken`.
+    const apiToken = await adminTokenOf(store.db);
+    signInFetch(url, apiToken);
     const env = { PATH: process.env.PATH, HOME: process.env.HOME };
     // The same probe runAgent makes, to record which sandbox the steps ran in.
     const sandbox = (await detectSandbox({ searchPath: env.PATH, probeDir: workDir })).sandbox.kind;
-    if (agentMode === 'none') return { url, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
+    if (agentMode === 'none') return { url, apiToken, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
     if (agentMode === 'process') {
       agent = runAgentProcess({ url, token, workDir: join(workDir, 'agent'), env, warmStart, signal: abort.signal });
-      return { url, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
+      return { url, apiToken, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
     }
     agent = runAgent({
       serverUrl: url,
@@ -68,7 +74,7 @@ export async function startBenchPlatform({ name, onNotice, agentMode = 'inproces
       warmStart,
       ...(onNotice ? { onNotice } : {}),
     });
-    return { url, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
+    return { url, apiToken, db: store.db, storeKind: store.db.kind, sandbox, agentMode, stop };
   } catch (error) {
     await stop();
     throw error;

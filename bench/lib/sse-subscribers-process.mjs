@@ -53,7 +53,8 @@ function subscribe() {
     settled += 1;
     if (settled === count) report();
   };
-  state.req = request({ host: target.hostname, port: target.port, path: `/api/v1/jobs/${jobId}/logs`, agent: false }, (res) => {
+  const headers = { authorization: `Bearer ${process.env.SLIPWAY_TOKEN}` };
+  state.req = request({ host: target.hostname, port: target.port, path: `/api/v1/jobs/${jobId}/logs`, headers, agent: false }, (res) => {
     if (res.statusCode !== 200) {
       failed += 1;
       maybeConnected();

@@ -8,7 +8,7 @@ export interface Answer<T = Record<string, unknown>> {
 }
 
 export interface AgentClient {
-  register(input: { name: string; labels: readonly string[]; capacity: number }, signal?: AbortSignal): Promise<Answer<{ agentId?: string }>>;
+  register(input: { name: string; labels: readonly string[]; capacity: number; roles?: readonly string[] }, signal?: AbortSignal): Promise<Answer<{ agentId?: string }>>;
   /** The held-open jobs stream; the caller reads response.body. */
   openJobs(agentId: string, signal: AbortSignal, runningJobIds?: readonly number[]): Promise<Response>;
   heartbeat(jobId: number, fencingToken: number): Promise<Answer>;

@@ -7,7 +7,12 @@ import { detectSandbox, prepareWarmStart, type WarmStart } from '../runner/index
 import { createAgentClient } from './create-agent-client.js';
 import { readSseEvents } from './read-sse-events.js';
 import { runAssignedJob } from './run-assigned-job.js';
+import { createReplicaClient } from './create-replica-client.js';
+import { runDeployRole } from './run-deploy-role.js';
 import { sleep } from '../clock/sleep.js';
+
+/** `build`: takes pushed jobs. `deploy`: runs replicas the server's agent target places here (SLIPWAY_DEPLOY_TARGET=agents). */
+export type AgentRole = 'build' | 'deploy';
 
 export interface RunAgentOptions {
   /** The control plane, e.g. http://localhost:8080. */
@@ -19,6 +24,8 @@ export interface RunAgentOptions {
   labels: readonly string[];
   /** Jobs run at once. */
   capacity: number;
+  /** What this agent does; recorded at registration. Default ['build']. */
+  roles?: readonly AgentRole[];
   /** Job workspaces are created (and removed) under it. */
   workDir: string;
   /** Bare mirrors of the repositories jobs check out, kept between jobs. Default `<workDir>/mirrors`. */
@@ -50,6 +57,8 @@ const warmStartRefillMs = 100;
  * the signal is aborted and every running job has reported; a wrong token rejects at once.
  */
 export async function runAgent(options: RunAgentOptions): Promise<void> {
+  const roles = options.roles ?? ['build'];
+  if (roles.length === 0) throw new AppError(ErrorCode.invalidArgument, 'an agent needs at least one role: build, deploy or both');
   const client = createAgentClient(options.serverUrl, options.token);
   const clock = options.clock ?? systemClock;
   const notice = options.onNotice ?? (() => {});
@@ -68,7 +77,8 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
   // At most one warm start, ready for the next pushed job while a slot is free.
   let warm: WarmStart | undefined;
   let warming: Promise<void> | undefined;
-  let warmFailures = options.warmStart === false ? warmStartAttempts : 0;
+  // A deploy-only agent takes no jobs: nothing to start ahead.
+  let warmFailures = options.warmStart === false || !roles.includes('build') ? warmStartAttempts : 0;
   const warmUp = (): void => {
     if (warm || warming || warmFailures >= warmStartAttempts || options.signal.aborted || running.size >= options.capacity) return;
     warming = prepareWarmStart({ sandbox: detected.sandbox, workDir: options.workDir, searchPath: env['PATH'] })
@@ -110,23 +120,55 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
     running.add(job);
   };
 
+  // One registration for both roles; either role's 404 (a server that forgot this agent) registers again.
   let agentId: string | undefined;
-  let delayMs = baseDelayMs;
-  while (!options.signal.aborted) {
-    try {
-      if (agentId === undefined) {
-        const answer = await client.register({ name: options.name, labels: options.labels, capacity: options.capacity }, options.signal);
-        if (answer.status === 401) {
-          throw new AppError(ErrorCode.unauthenticated, `${options.serverUrl} refused the agent token: pass the server's SLIPWAY_AGENT_TOKEN`);
-        }
-        if (answer.status !== 200 || !answer.body.agentId) throw new Error(`registration answered ${answer.status}`);
-        agentId = answer.body.agentId;
-        notice(`registered as ${agentId}`);
+  let registering: Promise<string> | undefined;
+  const ensureRegistered = (): Promise<string> => {
+    if (agentId !== undefined) return Promise.resolve(agentId);
+    registering ??= (async () => {
+      const answer = await client.register({ name: options.name, labels: options.labels, capacity: options.capacity, roles }, options.signal);
+      if (answer.status === 401) {
+        throw new AppError(ErrorCode.unauthenticated, `${options.serverUrl} refused the agent token: pass the server's SLIPWAY_AGENT_TOKEN`);
       }
+      if (answer.status !== 200 || !answer.body.agentId) throw new Error(`registration answered ${answer.status}`);
+      agentId = answer.body.agentId;
+      notice(`registered as ${agentId} (roles ${roles.join(', ')})`);
+      return agentId;
+    })().finally(() => {
+      registering = undefined;
+    });
+    return registering;
+  };
+  const forgetAgentId = (id: string) => {
+    if (agentId === id) agentId = undefined;
+  };
+
+  const deployRole = roles.includes('deploy')
+    ? runDeployRole({
+        client: createReplicaClient(options.serverUrl, options.token),
+        agentId: ensureRegistered,
+        forgetAgentId,
+        workDir: options.workDir,
+        env: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+        signal: options.signal,
+        notice,
+        reconnectDelayMs: baseDelayMs,
+      })
+    : Promise.resolve();
+  // Settled before anything below can throw, so a failed deploy role is never an unhandled rejection.
+  const deployOutcome = deployRole.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+  let delayMs = baseDelayMs;
+  while (!options.signal.aborted && roles.includes('build')) {
+    try {
+      const id = await ensureRegistered();
       // The jobs it still runs: the server requeues any other job leased to it (a claim it never got).
-      const response = await client.openJobs(agentId, options.signal, [...cancels.keys()]);
+      const response = await client.openJobs(id, options.signal, [...cancels.keys()]);
       if (response.status === 404) {
-        agentId = undefined;
+        forgetAgentId(id);
         await response.body?.cancel();
         continue;
       }
@@ -150,6 +192,8 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
   await Promise.all([...running]);
   await warming;
   if (warm) await discardWarmStart(warm);
+  const deployError = await deployOutcome;
+  if (deployError !== undefined) throw deployError;
 }
 
 async function discardWarmStart(warm: WarmStart): Promise<void> {

@@ -11,6 +11,10 @@ import { type CanaryRouteDeps, registerCanaryRoutes } from './canary-routes.js';
 import { type Metrics, registerMetricsRoute } from '../metrics/index.js';
 import { type NotificationRouteDeps, registerNotificationRoutes } from './notification-routes.js';
 import { registerOpenApiRoute } from './openapi/register-openapi-route.js';
+import { registerAccessControl } from './auth/register-access-control.js';
+import { createAgentTokenCache } from './auth/agent-token-cache.js';
+import { systemClock } from '../clock/clock.js';
+import { type IdentityRouteDeps, registerIdentityRoutes } from './identity-routes.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -34,6 +38,12 @@ export interface ServerOptions {
   metrics?: Metrics;
   /** Notification webhooks and deliveries (registerNotificationRoutes); without it those routes answer 404. */
   notifications?: NotificationRouteDeps;
+  /**
+   * Who may call what: every route's documented access is checked against the caller's API token or
+   * session (src/api/auth), and the people, team and token routes are served. Without it every route
+   * that is not public answers 503.
+   */
+  identity?: IdentityRouteDeps;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -56,6 +66,9 @@ export function createServer(options: ServerOptions): FastifyInstance {
 
   // First: it records every route registered after it, and documents those.
   registerOpenApiRoute(app, { version: options.version });
+  const agentTokens = createAgentTokenCache(options.identity?.clock ?? systemClock);
+  registerAccessControl(app, options.identity ? { ...options.identity, agentTokens } : undefined);
+  if (options.identity) registerIdentityRoutes(app, options.identity);
 
   // Liveness: the process serves HTTP. Readiness and dependencies are /api/v1/health.
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -71,7 +84,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   if (options.metrics) registerMetricsRoute(app, options.metrics);
 
   if (options.agents) {
-    const agents = options.metrics ? { ...options.agents, metrics: options.agents.metrics ?? options.metrics } : options.agents;
+    const agents = { ...options.agents, agentTokens, ...(options.metrics ? { metrics: options.agents.metrics ?? options.metrics } : {}) };
     const agentContext = registerAgentRoutes(app, agents, options.logger);
     registerWebhookRoutes(app, agentContext, options.webhooks ?? {});
     registerListRunsRoute(app, options.agents.db);

@@ -14,11 +14,10 @@ import { ensureProject } from '../store/index.js';
 import { describePglite } from '../test-support/test-store.js';
 import { createServer } from './create-server.js';
 import { runCliInProcess as cli } from './test-support/run-cli-in-process.js';
+import { adminTokenOf, createTestPeople, type PersonHeaders, signInFetch } from './test-support/sign-in-as-admin.js';
 import { waitFor } from './test-support/wait-for.js';
 
 const project = 'acme/api';
-const alice = { 'x-slipway-actor': 'alice', 'x-slipway-role': 'developer', 'content-type': 'application/json' };
-const maintainer = ['--as', 'mia', '--role', 'maintainer'];
 
 describePglite('deployment API and CLI', (harness) => {
   let tmp: string;
@@ -26,6 +25,9 @@ describePglite('deployment API and CLI', (harness) => {
   let controller: DeployController;
   let app: FastifyInstance;
   let url: string;
+  let people: Record<'alice' | 'mia' | 'bob' | 'dan', PersonHeaders>;
+  let signOut = () => {};
+  const token = (name: keyof typeof people) => ['--token', people[name].authorization!.replace('Bearer ', '')];
 
   const status = async (id: number): Promise<string> =>
     ((await (await fetch(`${url}/api/v1/deployments/${id}`)).json()) as { deployment: { status: string } }).deployment.status;
@@ -55,6 +57,7 @@ describePglite('deployment API and CLI', (harness) => {
     });
     await controller.start();
     app = createServer({
+      identity: { db: harness.db, clock: systemClock },
       version: 'test',
       logger: pino({ level: 'silent' }),
       checkHealth: async () => ({ ok: true }),
@@ -63,6 +66,8 @@ describePglite('deployment API and CLI', (harness) => {
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    signOut = signInFetch(url, await adminTokenOf(harness.db));
+    people = await createTestPeople(harness.db, { alice: 'maintainer', mia: 'maintainer', bob: 'maintainer', dan: 'developer' });
     for (const [file, value] of [
       ['service-v1.yml', fixtureServiceSpec('api', 'v1', { replicas: 1 })],
       ['service-v2.yml', fixtureServiceSpec('api', 'v2', { replicas: 1 })],
@@ -72,6 +77,7 @@ describePglite('deployment API and CLI', (harness) => {
     }
   });
   afterAll(async () => {
+    signOut();
     await app?.close();
     await controller?.close();
     await rm(tmp, { recursive: true, force: true });
@@ -79,17 +85,17 @@ describePglite('deployment API and CLI', (harness) => {
 
   it('refuses an unknown environment with 404, and a frozen one with 412, before touching the target', async () => {
     const body = { project, environment: 'nowhere', service: fixtureServiceSpec('api', 'v1', { replicas: 1 }), version: 'v1', dir: releaseDir };
-    const unknown = await fetch(`${url}/api/v1/deployments`, { method: 'POST', headers: alice, body: JSON.stringify(body) });
+    const unknown = await fetch(`${url}/api/v1/deployments`, { method: 'POST', headers: people.alice, body: JSON.stringify(body) });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe(
       `project ${project} has no environment nowhere: list them with \`slipway env list ${project}\`, or a maintainer creates it with \`slipway env set ${project} nowhere\``,
     );
-    const anonymous = await fetch(`${url}/api/v1/deployments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const anonymous = await fetch(`${url}/api/v1/deployments`, { method: 'POST', headers: { authorization: '', 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(anonymous.status).toBe(401);
 
     const freeze = `start=${new Date(Date.now() - 3600_000).toISOString()};end=${new Date(Date.now() + 3600_000).toISOString()};reason=release freeze`;
-    expect(await cli('env', 'set', project, 'frozen', '--freeze', freeze, ...maintainer, '--server', url)).toMatchObject({ code: 0 });
-    const frozen = await fetch(`${url}/api/v1/deployments`, { method: 'POST', headers: alice, body: JSON.stringify({ ...body, environment: 'frozen' }) });
+    expect(await cli('env', 'set', project, 'frozen', '--freeze', freeze, ...token('mia'), '--server', url)).toMatchObject({ code: 0 });
+    const frozen = await fetch(`${url}/api/v1/deployments`, { method: 'POST', headers: people.alice, body: JSON.stringify({ ...body, environment: 'frozen' }) });
     expect(frozen.status).toBe(412);
     expect(((await frozen.json()) as { error: { message: string } }).error.message).toMatch(/refused by its protection rules: .*release freeze/);
     expect(controller.routerUrl).toBeTruthy();
@@ -97,8 +103,8 @@ describePglite('deployment API and CLI', (harness) => {
   });
 
   it('waits for approval until `slipway approve` by an approver, then deploys; promote, deployments and rollback work from the CLI', async () => {
-    expect(await cli('env', 'set', project, 'prod', '--approvals', '1', ...maintainer, '--server', url)).toMatchObject({ code: 0 });
-    const as = ['--as', 'alice', '--role', 'developer', '--server', url];
+    expect(await cli('env', 'set', project, 'prod', '--approvals', '1', ...token('mia'), '--server', url)).toMatchObject({ code: 0 });
+    const as = [...token('alice'), '--server', url];
     const deploy = await cli('deploy', '--project', project, '--env', 'prod', '--service', join(tmp, 'service-v1.yml'), '--version', 'v1', '--dir', releaseDir, ...as);
     expect(deploy).toMatchObject({ code: 0, err: '' });
     const [, id, gate] = /deployment (\d+): api v1 to prod: waiting_approval — approve with `slipway approve (\d+)`/.exec(deploy.out) ?? [];
@@ -106,16 +112,16 @@ describePglite('deployment API and CLI', (harness) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await status(Number(id))).toBe('waiting_approval');
 
-    const byDeveloper = await cli('approve', gate!, '--as', 'dan', '--role', 'developer', '--server', url);
+    const byDeveloper = await cli('approve', gate!, ...token('dan'), '--server', url);
     expect(byDeveloper.code).toBe(1);
     expect(await status(Number(id))).toBe('waiting_approval');
-    expect(await cli('approve', gate!, '--as', 'bob', '--role', 'maintainer', '--server', url)).toMatchObject({ code: 0 });
+    expect(await cli('approve', gate!, ...token('bob'), '--server', url)).toMatchObject({ code: 0 });
     await reach(Number(id), 'succeeded');
     expect(await served()).toEqual(new Set(['v1']));
 
     const second = await cli('deploy', '--project', project, '--env', 'prod', '--service', join(tmp, 'service-v2.yml'), '--version', 'v2', '--dir', releaseDir, '--strategy', join(tmp, 'canary.yml'), ...as);
     const [, id2, gate2] = /deployment (\d+):.*approve (\d+)/.exec(second.out) ?? [];
-    await cli('approve', gate2!, '--as', 'bob', '--role', 'maintainer', '--server', url);
+    await cli('approve', gate2!, ...token('bob'), '--server', url);
     await reach(Number(id2), 'paused');
     expect(await cli('promote', id2!, '--full', ...as)).toMatchObject({ code: 0, out: expect.stringContaining(`fully promoted deployment ${id2}`) });
     await reach(Number(id2), 'succeeded');

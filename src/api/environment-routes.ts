@@ -9,6 +9,7 @@ import { type Db, findProjectByName, type Project } from '../store/index.js';
 import { parseBody } from './agents/parse-body.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { readProjectName } from './read-project-name.js';
+import { visibleTeamsOf } from './auth/request-access.js';
 import { readRequestIdentity } from './request-identity.js';
 
 export interface EnvironmentRouteDeps {
@@ -102,7 +103,9 @@ export function registerEnvironmentRoutes(app: FastifyInstance, deps: Environmen
     // Gates past their timeout are expired first, so a "pending" list never offers one that cannot be decided.
     await expireGates(db, clock);
     const projectId = query.project === undefined ? undefined : (await existingProject(query.project)).id;
+    const teamIds = visibleTeamsOf(request);
     const approvals = await listGates(db, {
+      ...(teamIds ? { teamIds } : {}),
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(projectId === undefined ? {} : { projectId }),
       ...(query.limit === undefined ? {} : { limit: query.limit }),

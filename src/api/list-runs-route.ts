@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../errors/app-error.js';
+import { visibleTeamsOf } from './auth/request-access.js';
 import { defaultMaxLogBytes, readLog } from '../logs/index.js';
 import { type Db, findProjectByName, getProjectNames, listRuns, maxListRunsLimit } from '../store/index.js';
 
@@ -31,7 +32,9 @@ export function registerListRunsRoute(app: FastifyInstance, db: Db): void {
       if (!project) return { runs: [] };
       projectId = project.id;
     }
-    const runs = await listRuns(db, { limit: query.limit, ...(projectId === undefined ? {} : { projectId }) });
+    // Only runs of the caller's teams' projects (every run for administrators).
+    const teamIds = visibleTeamsOf(request);
+    const runs = await listRuns(db, { limit: query.limit, ...(projectId === undefined ? {} : { projectId }), ...(teamIds ? { teamIds } : {}) });
     const names = await getProjectNames(
       db,
       runs.map((run) => run.projectId),

@@ -7,10 +7,10 @@ import { systemClock } from '../clock/clock.js';
 import { createNotifier, type Notifier, type NotifierOptions } from '../notify/index.js';
 import { refusedUrl, startWebhookEndpoint, type WebhookEndpoint } from '../notify/test-support/webhook-endpoints.js';
 import { describePglite } from '../test-support/test-store.js';
+import { createTestUser } from './test-support/sign-in-as-admin.js';
 import { startTestPlatform, type TestPlatform } from './test-support/start-test-platform.js';
 import { waitFor } from './test-support/wait-for.js';
 
-const maintainer = { 'x-slipway-actor': 'mia', 'x-slipway-role': 'maintainer', 'content-type': 'application/json' };
 const failingPipeline = ['name: ci', 'stages:', '  - name: test', '    steps:', '      - { name: unit, run: "echo broken; exit 3" }', ''].join('\n');
 const approvalPipeline = ['name: release', 'stages:', '  - name: release', '    steps:', '      - approval: { approvers: 1 }', '      - { name: ship, run: "true" }', ''].join('\n');
 
@@ -70,12 +70,22 @@ describePglite('notifications to webhooks end to end (real HTTP endpoints, a rea
     await rm(workDir, { recursive: true, force: true });
   });
 
-  const put = (name: string, body: unknown, headers: Record<string, string> = maintainer) =>
-    fetch(`${url}/api/v1/notifications/webhooks/${encodeURIComponent(name)}`, { method: 'PUT', headers, body: JSON.stringify(body) });
+  /** mia is an administrator (notification webhooks are theirs to change); dan a developer. */
+  const tokens: Record<string, string> = {};
+  const bearer = (name: string) => ({ authorization: `Bearer ${tokens[name]}` });
+  const put = async (name: string, body: unknown, headers: Record<string, string> | undefined = undefined) => {
+    tokens['mia'] ??= await createTestUser(harness.db, 'mia', 'maintainer', undefined, { admin: true });
+    tokens['dan'] ??= await createTestUser(harness.db, 'dan', 'developer');
+    return fetch(`${url}/api/v1/notifications/webhooks/${encodeURIComponent(name)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...(headers ?? bearer('mia')) },
+      body: JSON.stringify(body),
+    });
+  };
   const startRun = async (pipeline: string, ref = 'main') => {
     const posted = await fetch(`${url}/api/v1/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-slipway-actor': 'ana' },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ project, ref, pipeline }),
     });
     if (posted.status !== 201) throw new Error(await posted.text());
@@ -104,8 +114,8 @@ describePglite('notifications to webhooks end to end (real HTTP endpoints, a rea
       issues: [{ path: 'events.1', message: 'expected one of run.failed, deployment.rolled_back, approval.waiting' }],
     });
 
-    expect((await put('ops', { url: live.url }, { 'content-type': 'application/json' })).status).toBe(401);
-    expect((await put('ops', { url: live.url }, { ...maintainer, 'x-slipway-role': 'developer' })).status).toBe(403);
+    expect((await put('ops', { url: live.url }, { authorization: '' })).status).toBe(401);
+    expect((await put('ops', { url: live.url }, bearer('dan'))).status).toBe(403);
     expect((await put('env-default', { url: live.url })).status).toBe(412);
     const list = (await (await fetch(`${url}/api/v1/notifications/webhooks`)).json()) as { webhooks: unknown[] };
     expect(list.webhooks).toEqual([]);
@@ -118,7 +128,7 @@ describePglite('notifications to webhooks end to end (real HTTP endpoints, a rea
       name: 'scratch', url: live.url.replace(/\/hooks\/.*$/, '/***'), events: ['run.failed'], projects: [], source: 'api', createdBy: 'mia', breaker: null,
     });
     expect((await put('scratch', { url: flaky.url })).status).toBe(200);
-    const deleted = await fetch(`${url}/api/v1/notifications/webhooks/scratch`, { method: 'DELETE', headers: { 'x-slipway-actor': 'mia', 'x-slipway-role': 'maintainer' } });
+    const deleted = await fetch(`${url}/api/v1/notifications/webhooks/scratch`, { method: 'DELETE', headers: bearer('mia') });
     expect(deleted.status).toBe(204);
     expect((await fetch(`${url}/api/v1/notifications/webhooks/scratch`)).status).toBe(404);
     const audit = (await (await fetch(`${url}/api/v1/audit?actor=mia`)).json()) as { entries: { action: string; subject: { id: string }; after: unknown }[] };

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { type Db, listProjects } from '../store/index.js';
+import { visibleTeamsOf } from './auth/request-access.js';
 
-/** Read-only: every project with its newest run, for the web UI's home page and `slipway`-less browsing. */
+/** Read-only: the caller's teams' projects (every project for administrators), each with its newest run. */
 export function registerProjectRoutes(app: FastifyInstance, db: Db): void {
-  app.get('/api/v1/projects', async () => ({ projects: await listProjects(db) }));
+  app.get('/api/v1/projects', async (request) => ({ projects: await listProjects(db, visibleTeamsOf(request)) }));
 }

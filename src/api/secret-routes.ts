@@ -5,7 +5,7 @@ import { AppError, ErrorCode } from '../errors/app-error.js';
 import { deleteSecret, listSecrets, type SecretCrypto, setSecret } from '../secrets/index.js';
 import { type Db, ensureProject, findProjectByName, type Project } from '../store/index.js';
 import { parseBody } from './agents/parse-body.js';
-import { readAuditIdentity } from './audit-identity.js';
+import { readRequestIdentity } from './request-identity.js';
 
 export interface SecretRouteDeps {
   db: Db;
@@ -43,7 +43,7 @@ export function registerSecretRoutes(app: FastifyInstance, deps: SecretRouteDeps
     await deps.db.transaction(async (tx) => {
       await setSecret(tx, deps.crypto, { projectId: project.id, name: params.name, value: body.value, environment });
       await appendAuditEntry(tx, {
-        ...readAuditIdentity(request),
+        ...readRequestIdentity(request),
         action: 'secret.set',
         subject: secretSubject(params.name, environment),
         project: project.name,
@@ -80,7 +80,7 @@ export function registerSecretRoutes(app: FastifyInstance, deps: SecretRouteDeps
       const existed = await deleteSecret(tx, { projectId: project.id, name: params.name, environment });
       if (existed) {
         await appendAuditEntry(tx, {
-          ...readAuditIdentity(request),
+          ...readRequestIdentity(request),
           action: 'secret.delete',
           subject: secretSubject(params.name, environment),
           project: project.name,

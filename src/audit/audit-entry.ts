@@ -1,6 +1,6 @@
 /**
  * The actions the log records. Open-ended in the store (text), closed here so a typo is a compile
- * error. policy.* and token.* join this list when their routes exist.
+ * error. policy.* joins this list when its route records one.
  */
 export const auditActions = [
   'run.trigger',
@@ -17,6 +17,13 @@ export const auditActions = [
   'deployment.rollback',
   'notification_webhook.put',
   'notification_webhook.delete',
+  'user.create',
+  'team.create',
+  'team_member.put',
+  'team_member.delete',
+  'project.create',
+  'token.issue',
+  'token.revoke',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

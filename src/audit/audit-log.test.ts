@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { expect, it } from 'vitest';
 import { registerSecretRoutes } from '../api/secret-routes.js';
-import { createManualClock } from '../clock/clock.js';
+import { registerAccessControl } from '../api/auth/register-access-control.js';
+import { createTestPeople } from '../api/test-support/sign-in-as-admin.js';
+import { createManualClock, systemClock } from '../clock/clock.js';
 import { createSecretCrypto } from '../secrets/index.js';
 import { type Db, loadMigrations } from '../store/index.js';
 import { describeEachStore, type StoreHarness } from '../test-support/test-store.js';
@@ -107,13 +109,14 @@ describeEachStore('audit log', (harness) => {
 
   it('never stores a secret value: set and delete through the API leave only name and scope', async () => {
     const app = Fastify();
+    registerAccessControl(app, { db: harness.db, clock: systemClock });
     registerSecretRoutes(app, { db: harness.db, crypto: createSecretCrypto({ key: randomBytes(32) }) });
     const value = `v4lue-${randomBytes(8).toString('hex')}`;
-    const headers = { 'x-slipway-actor': 'mia', 'content-type': 'application/json' };
+    const people = await createTestPeople(harness.db, { mia: 'maintainer', sam: 'maintainer' });
     const url = `/api/v1/projects/${encodeURIComponent('acme/vault')}/secrets/DEPLOY_TOKEN`;
-    expect((await app.inject({ method: 'PUT', url, headers, payload: { value, environment: 'production' } })).statusCode).toBe(204);
-    expect((await app.inject({ method: 'PUT', url, payload: { value } })).statusCode).toBe(204);
-    expect((await app.inject({ method: 'DELETE', url: `${url}?environment=production`, headers: { 'x-slipway-actor': 'mia' } })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'PUT', url, headers: people.mia, payload: { value, environment: 'production' } })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'PUT', url, headers: people.sam, payload: { value } })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'DELETE', url: `${url}?environment=production`, headers: { authorization: people.mia.authorization! } })).statusCode).toBe(204);
     await app.close();
 
     const { rows } = await harness.db.query<{ text: string }>('SELECT coalesce(string_agg(t::text, E\'\\n\'), \'\') AS text FROM audit_entries t');
@@ -121,8 +124,9 @@ describeEachStore('audit log', (harness) => {
     expect(rows[0]!.text).not.toContain(Buffer.from(value).toString('base64'));
     const entries = await listAuditEntries(harness.db, { project: 'acme/vault' });
     expect(entries.map((e) => [e.actor, e.action, e.subject.id, e.before, e.after])).toEqual([
+      ['mia', 'project.create', 'acme/vault', null, { name: 'acme/vault', teamId: expect.any(Number) }],
       ['mia', 'secret.set', 'production/DEPLOY_TOKEN', null, { name: 'DEPLOY_TOKEN', environment: 'production' }],
-      ['anonymous', 'secret.set', 'DEPLOY_TOKEN', null, { name: 'DEPLOY_TOKEN', environment: null }],
+      ['sam', 'secret.set', 'DEPLOY_TOKEN', null, { name: 'DEPLOY_TOKEN', environment: null }],
       ['mia', 'secret.delete', 'production/DEPLOY_TOKEN', { name: 'DEPLOY_TOKEN', environment: 'production' }, null],
     ]);
   });

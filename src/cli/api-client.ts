@@ -1,6 +1,7 @@
 import { readSseEvents } from '../agent/read-sse-events.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { sleep } from '../clock/sleep.js';
+import { cliFetch } from './credentials.js';
 
 /** The default server of the CLI's client verbs: what `slipway up` listens on. */
 export const defaultServerUrl = 'http://localhost:8080';
@@ -92,7 +93,7 @@ export function createApiClient(baseUrl: string): ApiClient {
   const request = async (path: string, init: RequestInit = {}): Promise<Response> => {
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${path}`, init);
+      response = await cliFetch(`${baseUrl}${path}`, init);
     } catch (error) {
       if (init.signal?.aborted) throw error;
       throw new AppError(

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { toAppError } from './api-client.js';
+import { cliFetch } from './credentials.js';
 
 /** An audit entry as the API sends it (at as an ISO string). */
 export interface ApiAuditEntry {
@@ -48,7 +49,7 @@ export function createAuditApiClient(baseUrl: string): AuditApiClient {
   const json = async <T>(path: string): Promise<T> => {
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${path}`);
+      response = await cliFetch(`${baseUrl}${path}`);
     } catch (error) {
       throw new AppError(ErrorCode.unavailable, `cannot reach the Slipway server at ${baseUrl} — is \`slipway up\` running? (set --server or SLIPWAY_SERVER)`, {
         cause: error,

@@ -1,6 +1,7 @@
 import type { CanaryRollout, DecisionRecord } from '../canary/index.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { toAppError } from './api-client.js';
+import { cliFetch } from './credentials.js';
 
 export interface DecisionPage {
   decisions: DecisionRecord[];
@@ -27,7 +28,7 @@ export function createCanaryApiClient(baseUrl: string): CanaryApiClient {
   const get = async <T>(path: string, signal?: AbortSignal): Promise<T> => {
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${path}`, signal ? { signal } : {});
+      response = await cliFetch(`${baseUrl}${path}`, signal ? { signal } : {});
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new AppError(ErrorCode.unavailable, `cannot reach the Slipway server at ${baseUrl} — is \`slipway up\` running? (set --server or SLIPWAY_SERVER)`, { cause: error });

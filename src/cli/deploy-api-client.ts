@@ -1,10 +1,10 @@
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { toAppError } from './api-client.js';
+import { cliFetch } from './credentials.js';
 
-/** Who the CLI acts as: sent as x-slipway-actor / x-slipway-role until RBAC tokens replace them. */
+/** Who the CLI acts as: an API token given with --token (else SLIPWAY_TOKEN or the saved one, see cliFetch). */
 export interface CliIdentity {
-  actor?: string;
-  role?: string;
+  token?: string;
 }
 
 /** The JSON shapes of the environment and approval routes (dates are ISO strings on the wire). */
@@ -49,14 +49,13 @@ export type IdentityRequest = (method: string, path: string, body?: unknown) => 
 
 export function createIdentityRequest(baseUrl: string, identity: CliIdentity): IdentityRequest {
   const headers: Record<string, string> = {};
-  if (identity.actor) headers['x-slipway-actor'] = identity.actor;
-  if (identity.role) headers['x-slipway-role'] = identity.role;
+  if (identity.token) headers['authorization'] = `Bearer ${identity.token}`;
   return async (method, path, body) => {
     let response: Response;
     try {
       // No content-type without a body: Fastify refuses an empty application/json body (a DELETE).
       const init = body === undefined ? { method, headers } : { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
-      response = await fetch(`${baseUrl}${path}`, init);
+      response = await cliFetch(`${baseUrl}${path}`, init);
     } catch (error) {
       throw new AppError(ErrorCode.unavailable, `cannot reach the Slipway server at ${baseUrl} — is \`slipway up\` running? (set --server or SLIPWAY_SERVER)`, {
         cause: error,

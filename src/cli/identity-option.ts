@@ -4,15 +4,12 @@ import { type CliIdentity, createDeployApiClient, type DeployApiClient } from '.
 import type { ServerOptions } from './server-option.js';
 
 export interface IdentityOptions extends ServerOptions {
-  as?: string;
-  role?: string;
+  token?: string;
 }
 
-/** `--as` and `--role`: who acts, until RBAC tokens (issue 6) say it instead. */
+/** `--token`: the API token to act with, when not SLIPWAY_TOKEN or the one `slipway login` saved. */
 export function addIdentityOptions(command: Command): Command {
-  return command
-    .option('--as <actor>', 'who you are, recorded with the change or decision (env SLIPWAY_ACTOR)')
-    .option('--role <role>', 'the role you act in, e.g. maintainer (env SLIPWAY_ROLE)');
+  return command.option('--token <token>', 'your API token (default: env SLIPWAY_TOKEN, else the one `slipway login` saved for this server)');
 }
 
 /** The environment is read here, at the CLI edge, as clientFor reads SLIPWAY_SERVER. */
@@ -20,12 +17,7 @@ export function deployClientFor(options: IdentityOptions): DeployApiClient {
   return createDeployApiClient(resolveServerUrl(options.server, process.env), readCliIdentity(options));
 }
 
-/** `--as`/`--role`, else SLIPWAY_ACTOR/SLIPWAY_ROLE. */
+/** `--token` when given; otherwise the request resolves the token itself (cliFetch). */
 export function readCliIdentity(options: IdentityOptions): CliIdentity {
-  const identity: CliIdentity = {};
-  const actor = options.as ?? process.env['SLIPWAY_ACTOR'];
-  const role = options.role ?? process.env['SLIPWAY_ROLE'];
-  if (actor) identity.actor = actor;
-  if (role) identity.role = role;
-  return identity;
+  return options.token ? { token: options.token } : {};
 }

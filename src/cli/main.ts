@@ -17,6 +17,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerNotifyCommand } from './commands/notify.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerIdentityCommands } from './commands/identity.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerTriggerCommand } from './commands/trigger.js';
 import { registerUpCommand } from './commands/up.js';
@@ -61,6 +62,7 @@ export function createProgram(result: CommandResult): Command {
   registerAuditCommand(program, result);
   registerNotifyCommand(program, result);
   registerDemoCommand(program, result);
+  registerIdentityCommands(program, result);
   return program;
 }
 

@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { type PlatformHooks, startPlatform } from '../platform/start-platform.js';
 import { version } from '../version.js';
+import { saveToken } from './credentials.js';
 
 /**
  * Starts the platform for a foreground command (`up`, `server`), prints where it listens and waits
@@ -34,6 +35,7 @@ export async function servePlatform(config: Config, localAgent?: PlatformHooks['
     }
     throw error;
   }
+  if (platform.adminToken) await announceAdminToken(platform.url, platform.adminToken);
   const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
   process.stderr.write(`Slipway ${version} is up on ${platform.url} — store: ${store}; canary gRPC on 127.0.0.1:${platform.grpcPort}. Ctrl-C to stop.\n`);
 
@@ -55,4 +57,21 @@ export async function servePlatform(config: Config, localAgent?: PlatformHooks['
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * The first start's administrator token: printed this once (only its hash is stored) and saved for
+ * the CLI on this machine, so `slipway demo` and friends work at once against this server.
+ */
+async function announceAdminToken(url: string, token: string): Promise<void> {
+  let saved = '';
+  try {
+    saved = ` The CLI on this machine will use it: saved in ${await saveToken(url, token, process.env)}.`;
+  } catch (error) {
+    saved = ` It could not be saved for the CLI (${(error as Error).message}): run \`slipway login --token <token>\`.`;
+  }
+  process.stderr.write(
+    `First start: created the administrator 'admin' with this API token, shown once (only its hash is kept):\n\n    ${token}\n\n` +
+      `Sign in to the web UI with it, or give it to the CLI as SLIPWAY_TOKEN.${saved}\n`,
+  );
 }

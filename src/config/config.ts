@@ -10,6 +10,21 @@ import { decodeMasterKey, masterKeyFormatHint } from '../secrets/decode-master-k
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** An absolute http(s) URL; the message shows an example. */
+function httpUrl(example: string) {
+  return z.string().refine(
+    (text) => {
+      try {
+        const url = new URL(text);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected an http:// or https:// URL, e.g. ${example}` },
+  );
+}
+
 const envSchema = z.object({
   /** TCP port of the HTTP server (API, UI, health). 0 picks a free port. */
   SLIPWAY_PORT: port.default(8080),
@@ -66,6 +81,13 @@ const envSchema = z.object({
   SLIPWAY_JOBS_PER_AGENT: z.coerce.number().int().min(1).default(1),
   /** `slipway up`: seconds a local agent must have been idle before it is stopped (≥ 0). */
   SLIPWAY_AGENT_IDLE_GRACE_SECONDS: z.coerce.number().min(0).default(60),
+  /**
+   * Where deployments run replicas: `local` (supervised processes of the server, on its host) or
+   * `agents` (on agents started with `slipway agent --roles deploy`; needs SLIPWAY_AGENT_TOKEN). Such
+   * an agent is lost after SLIPWAY_LEASE_SECONDS without a report: its replicas restart on another
+   * deploy agent, or fail when none is online.
+   */
+  SLIPWAY_DEPLOY_TARGET: z.enum(['local', 'agents']).default('local'),
   /** TCP port of the built-in traffic router that fronts deployed services. 0 picks a free port. */
   SLIPWAY_ROUTER_PORT: port.default(8081),
   /** Which router fronts deployed services: `builtin` (in-process) or `haproxy` (Debian's haproxy, started by Slipway). */
@@ -94,6 +116,15 @@ const envSchema = z.object({
    * webhooks set through the API (`slipway notify add`).
    */
   SLIPWAY_NOTIFY_WEBHOOK_URL: z.string().regex(/^https?:\/\/[^/]/, { message: 'expected an http:// or https:// URL' }).optional(),
+  /**
+   * OpenTelemetry: the OTLP/HTTP collector's base URL, e.g. http://localhost:4318; traces go to
+   * <it>/v1/traces. Unset (and no OTEL_EXPORTER_OTLP_TRACES_ENDPOINT): no tracing at all.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('http://localhost:4318').optional(),
+  /** OpenTelemetry: the full OTLP/HTTP traces URL, used as is, e.g. http://localhost:4318/v1/traces; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl('http://localhost:4318/v1/traces').optional(),
+  /** OpenTelemetry: the exported spans' service.name. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('slipway'),
 });
 
 export type BlobStoreConfig =
@@ -133,6 +164,8 @@ export interface Config {
   leaseMs?: number;
   /** Local agents of `slipway up`; loadConfig always sets it, unset means defaultLocalAgents(). */
   localAgents?: LocalAgentsConfig;
+  /** Where replicas run; loadConfig always sets it, unset means local. */
+  deployTarget?: 'local' | 'agents';
   /** The built-in router's port; loadConfig always sets it, unset means 8081. */
   routerPort?: number;
   /** builtin or haproxy; loadConfig always sets it, unset means builtin. */
@@ -149,6 +182,15 @@ export interface Config {
   canaryPolicyFile?: string;
   /** SLIPWAY_NOTIFY_WEBHOOK_URL: the default notification endpoint; a secret (its path is Slack's credential). */
   notifyWebhookUrl?: string;
+  /** OpenTelemetry trace export (tracing/); unset: no tracing at all. */
+  tracing?: TracingConfig;
+}
+
+export interface TracingConfig {
+  /** The OTLP/HTTP traces endpoint, used as is, e.g. http://localhost:4318/v1/traces. */
+  tracesUrl: string;
+  /** service.name of the exported spans; default slipway. */
+  serviceName: string;
 }
 
 /** Which bus to open: memory needs no url; redis and nats always have one. */
@@ -183,6 +225,7 @@ export function loadConfig(
     blobs: overrides.blobs ?? resolveBlobStoreConfig(e, dataDir, cwd),
     localAgents: overrides.localAgents ?? resolveLocalAgents(e),
     leaseMs: overrides.leaseMs ?? Math.round(e.SLIPWAY_LEASE_SECONDS * 1000),
+    deployTarget: overrides.deployTarget ?? e.SLIPWAY_DEPLOY_TARGET,
     routerPort: overrides.routerPort ?? e.SLIPWAY_ROUTER_PORT,
     routerHost: overrides.routerHost ?? e.SLIPWAY_ROUTER_HOST,
     routerKind: overrides.routerKind ?? e.SLIPWAY_ROUTER,
@@ -204,7 +247,15 @@ export function loadConfig(
   if (gitlabWebhookToken) config.gitlabWebhookToken = gitlabWebhookToken;
   const notifyWebhookUrl = overrides.notifyWebhookUrl ?? e.SLIPWAY_NOTIFY_WEBHOOK_URL;
   if (notifyWebhookUrl) config.notifyWebhookUrl = notifyWebhookUrl;
+  const tracing = overrides.tracing ?? resolveTracingConfig(e);
+  if (tracing) config.tracing = tracing;
   return config;
+}
+
+/** The signal-specific endpoint is used as is; the base endpoint gets v1/traces appended, as the OTLP exporter specification says. */
+function resolveTracingConfig(e: z.infer<typeof envSchema>): TracingConfig | undefined {
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
+  return tracesUrl === undefined ? undefined : { tracesUrl, serviceName: e.OTEL_SERVICE_NAME };
 }
 
 function resolveBusConfig(e: z.infer<typeof envSchema>): BusConfig {

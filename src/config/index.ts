@@ -1,1 +1,1 @@
-export { type BlobStoreConfig, type BusConfig, type Config, defaultLocalAgents, type LocalAgentsConfig, loadConfig } from './config.js';
+export { type BlobStoreConfig, type BusConfig, type Config, defaultLocalAgents, type LocalAgentsConfig, loadConfig, type TracingConfig } from './config.js';

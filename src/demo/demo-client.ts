@@ -2,6 +2,7 @@ import { type ApiClient, type ApiRunDetail, createApiClient, toAppError } from '
 import { type CanaryApiClient, createCanaryApiClient } from '../cli/canary-api-client.js';
 import { createDeployApiClient, type DeployApiClient } from '../cli/deploy-api-client.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
+import { cliFetch } from '../cli/credentials.js';
 
 /** What the demo reads of a deployment (GET .../environments/:env/deployments). */
 export interface DemoDeployment {
@@ -37,7 +38,7 @@ export function createDemoClient(baseUrl: string): DemoClient {
   const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${path}`, { ...init, signal: init.signal ?? AbortSignal.timeout(30_000) });
+      response = await cliFetch(`${baseUrl}${path}`, { ...init, signal: init.signal ?? AbortSignal.timeout(30_000) });
     } catch (error) {
       throw unreachable(error);
     }
@@ -49,11 +50,11 @@ export function createDemoClient(baseUrl: string): DemoClient {
     baseUrl,
     runs,
     canary: createCanaryApiClient(baseUrl),
-    maintainer: createDeployApiClient(baseUrl, { actor: 'slipway-demo', role: 'maintainer' }),
+    maintainer: createDeployApiClient(baseUrl, {}),
     checkReachable: async () => {
       let response: Response;
       try {
-        response = await fetch(`${baseUrl}/api/v1/health`, { signal: AbortSignal.timeout(10_000) });
+        response = await cliFetch(`${baseUrl}/api/v1/health`, { signal: AbortSignal.timeout(10_000) });
       } catch (error) {
         throw unreachable(error);
       }
@@ -78,7 +79,7 @@ export function createDemoClient(baseUrl: string): DemoClient {
     setPolicy: async (yaml) =>
       (await call<{ policy: { name: string; version: string } }>('/api/v1/canary/policy', { method: 'PUT', headers: { 'content-type': 'application/yaml' }, body: yaml })).policy,
     triggerFromRepo: (input) =>
-      call('/api/v1/runs', { method: 'POST', headers: { 'content-type': 'application/json', 'x-slipway-actor': 'slipway-demo' }, body: JSON.stringify(input) }),
+      call('/api/v1/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }),
     getRun: (runId) => runs.getRun(runId),
     listDeployments: async (project, environment) =>
       (await call<{ deployments: DemoDeployment[] }>(`/api/v1/projects/${encodeURIComponent(project)}/environments/${encodeURIComponent(environment)}/deployments?limit=20`))

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toEngineDecision } from '../canary/index.js';
 import { loadConfig } from '../config/index.js';
 import { type Platform, startPlatform } from '../platform/start-platform.js';
+import { signInFetch } from '../api/test-support/sign-in-as-admin.js';
 import { runDemo } from './run-demo.js';
 
 describe('slipway demo', () => {
@@ -33,6 +34,8 @@ describe('slipway demo', () => {
       localAgent: { name: 'demo', labels: ['local'], workDir: join(dir, 'agent') },
       autoscaleIntervalMs: 250,
     });
+    // As after `npm start`: the CLI (here, this process's fetch) has the first start's admin token.
+    signInFetch(new URL(platform.url).origin, platform.adminToken!);
   }, 120_000);
   afterAll(async () => {
     await platform?.close();

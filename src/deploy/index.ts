@@ -18,7 +18,12 @@
  *   cookie or header, and reports every request (version, track, status, latency); built-in or HAProxy.
  * - service spec: how a release runs — start command, port ($PORT), replicas, readiness/liveness
  *   probes, env, secrets, stop timeout (targets/service-spec.ts).
- * - target: where replicas run (local processes today; Kubernetes planned), behind one interface.
+ * - target: where replicas run, behind one interface: local (processes of the server, on its host)
+ *   or agents (SLIPWAY_DEPLOY_TARGET=agents); Kubernetes planned.
+ * - deploy agent: an agent started with `--roles deploy`; it holds a replica command stream open,
+ *   runs the replicas placed on it with its own local target, fetches release files by digest, and
+ *   reports in order. Lost when it stays silent for the lease: its replicas restart on another deploy
+ *   agent (crashed → restarted), or fail when none is online — a rollout in progress then rolls back.
  * - replica: one running instance of a release on a target: starting, ready, unhealthy, crashed
  *   (restart pending), failed (exited before it was ever ready; not restarted), stopping, stopped.
  * - readiness / liveness: HTTP probes; readiness gates traffic, liveness failing restarts the replica.

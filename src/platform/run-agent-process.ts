@@ -26,6 +26,7 @@ export function runAgentProcess(options: RunAgentOptions): Promise<void> {
     String(options.capacity),
     '--work-dir',
     options.workDir,
+    ...(options.roles ? ['--roles', options.roles.join(',')] : []),
   ];
   const child = spawn(process.execPath, args, {
     // The token travels in the environment, not on the command line where `ps` shows it.

@@ -25,7 +25,10 @@ describe('startPlatform with SLIPWAY_NOTIFY_WEBHOOK_URL', () => {
   });
 
   it('serves the notification routes and has stored the env endpoint as webhook env-default', async () => {
-    const response = await fetch(`${platform!.url}/api/v1/notifications/webhooks`);
+    // The platform's first start made the administrator's token (printed once by `slipway up`).
+    const admin = { authorization: `Bearer ${platform!.adminToken}` };
+    expect(platform!.adminToken).toMatch(/^slp_/);
+    const response = await fetch(`${platform!.url}/api/v1/notifications/webhooks`, { headers: admin });
     expect(response.status).toBe(200);
     const { webhooks } = (await response.json()) as { webhooks: unknown[] };
     expect(webhooks).toEqual([
@@ -33,7 +36,7 @@ describe('startPlatform with SLIPWAY_NOTIFY_WEBHOOK_URL', () => {
     ]);
     const refused = await fetch(`${platform!.url}/api/v1/notifications/webhooks/env-default`, {
       method: 'DELETE',
-      headers: { 'x-slipway-actor': 'mia', 'x-slipway-role': 'maintainer' },
+      headers: admin,
     });
     expect(refused.status).toBe(412);
   });

@@ -9,8 +9,12 @@ import { type Config, defaultLocalAgents } from '../config/index.js';
 import { createSecretCrypto, loadMasterKey } from '../secrets/index.js';
 import { createDeployController } from '../deploy/controller/index.js';
 import { createDeployLock } from '../deploy/lock/create-deploy-lock.js';
+import { type AgentTarget, createAgentTarget } from '../deploy/targets/index.js';
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import { bootstrapIdentity } from '../identity/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { createNotifier, type Notifier } from '../notify/index.js';
+import type { TracePublisher } from '../tracing/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { version } from '../version.js';
 import { autoscaleLocalAgents, type LocalAgentPool } from './autoscale-local-agents.js';
@@ -23,6 +27,11 @@ export interface Platform {
   url: string;
   /** The canary gRPC service's port on 127.0.0.1 (CanaryService: telemetry intake, WatchDecisions). */
   grpcPort: number;
+  /**
+   * Set on the very first start of a store only: the administrator `admin`'s first API token, to show
+   * once (only its hash is stored).
+   */
+  adminToken?: string;
   /** Stops accepting requests, waits for in-flight ones, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -77,8 +86,28 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     await bus.close();
     throw error;
   }
-  // Deployments run in this process: one local target and the built-in router (bound after the HTTP port).
+  // Replicas run on this host (local target) or on agents with the deploy role, which reach this
+  // process's routes: the agent target is created first so the routes and the controller share it.
+  let agentTarget: AgentTarget | undefined;
+  if (config.deployTarget === 'agents') {
+    if (!config.agentToken) {
+      await canary.close();
+      await bus.close();
+      throw new AppError(ErrorCode.invalidArgument, 'SLIPWAY_DEPLOY_TARGET=agents needs SLIPWAY_AGENT_TOKEN: deploy agents authenticate with it');
+    }
+    agentTarget = createAgentTarget({ clock: systemClock, ...(config.leaseMs === undefined ? {} : { leaseMs: config.leaseMs }) });
+  }
+  const placedOnAgents = agentTarget;
+  // Deployments are driven from this process: its target and the built-in router (bound after the HTTP port).
   const deployController = createDeployController({
+    ...(placedOnAgents
+      ? {
+          createTarget: (onEvent) => {
+            placedOnAgents.subscribe(onEvent);
+            return placedOnAgents;
+          },
+        }
+      : {}),
     db: deferredDb,
     blobs: createBlobStore(config.blobs),
     dataDir: config.dataDir,
@@ -96,6 +125,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
   // Created once the store is open; until then the routes show no breaker state.
   let notifier: Notifier | undefined;
   const app = createServer({
+    identity: { db: deferredDb, clock: systemClock },
     deployments: { db: deferredDb, controller: deployController },
     notifications: { db: deferredDb, clock: systemClock, readBreaker: (webhookId) => notifier?.readBreaker(webhookId) },
     canary: { canary },
@@ -121,6 +151,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
             blobStore: createBlobStore(config.blobs),
             // `uses: deploy` steps deploy through this process's controller.
             deployController,
+            ...(agentTarget ? { deployTarget: agentTarget } : {}),
             ...(config.leaseMs === undefined ? {} : { leaseMs: config.leaseMs }),
           },
         }
@@ -159,6 +190,8 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     throw error;
   }
   deferredDb.resolve(store.db);
+  // The first start makes the administrator and their first token (printed once by the caller).
+  const { adminToken } = await bootstrapIdentity(store.db, { nowMs: systemClock.now() });
   // Reads what runs and deployments wrote, after the fact: nothing it does can slow either down.
   notifier = createNotifier({
     db: store.db,
@@ -168,6 +201,21 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     ...(config.notifyWebhookUrl === undefined ? {} : { defaultWebhookUrl: config.notifyWebhookUrl }),
   });
   await notifier.start();
+  // Traces, read like the notifier's events: after the fact. Loaded only when an OTLP endpoint is set,
+  // so without one not even the OpenTelemetry SDK is imported.
+  let tracePublisher: TracePublisher | undefined;
+  if (config.tracing) {
+    const { createTracePublisher } = await import('../tracing/index.js');
+    tracePublisher = createTracePublisher({
+      db: store.db,
+      clock: systemClock,
+      logger,
+      tracesUrl: config.tracing.tracesUrl,
+      serviceName: config.tracing.serviceName,
+      serviceVersion: version,
+    });
+    await tracePublisher.start();
+  }
   let schedules: ScheduleLoop | undefined;
   if (config.agentToken) {
     schedules = startScheduleLoop({
@@ -192,17 +240,42 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     });
   }
 
+  // With the agent target, `slipway up` also runs one deploy agent of its own (outside the autoscaled
+  // build agents, which come and go): deployments work out of the box, on this host.
+  const deployAgentStop = new AbortController();
+  let deployAgent: Promise<void> | undefined;
+  if (agentTarget && hooks.localAgent && config.agentToken) {
+    const name = `${hooks.localAgent.name}-deploy`;
+    deployAgent = runAgentProcess({
+      serverUrl: `http://${loopbackHostFor(config.host)}:${port}`,
+      token: config.agentToken,
+      name,
+      labels: hooks.localAgent.labels,
+      capacity: 1,
+      roles: ['deploy'],
+      workDir: join(hooks.localAgent.workDir, 'deploy-agent'),
+      signal: deployAgentStop.signal,
+      onNotice: (message) => logger.info({ agent: name }, message),
+    }).catch((err: unknown) => logger.error({ err, agent: name }, 'the local deploy agent stopped'));
+  }
+
   let closing: Promise<void> | undefined;
   return {
     url,
     grpcPort: canary.grpcPort,
+    ...(adminToken === undefined ? {} : { adminToken }),
     close: () => {
       closing ??= (async () => {
         // The agents first: their canceled jobs still report to this server.
         await schedules?.stop();
         await agents?.stop();
+        // While the agent routes still answer: the stop commands go out and their results come back.
+        if (agentTarget) await deployController.close();
+        deployAgentStop.abort();
+        await deployAgent;
         await app.close();
         await notifier?.stop();
+        await tracePublisher?.stop();
         await deployController.close();
         // After the controller: its router's last telemetry may still reach the engine.
         await canary.close();

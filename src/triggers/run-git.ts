@@ -23,6 +23,10 @@ const gitEnv = {
   GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
   GIT_TERMINAL_PROMPT: '0',
   LC_ALL: 'C',
+  // An HTTP remote that stalls (accepts, then sends nothing) fails after a minute rather than holding
+  // the caller for the whole timeout (10 minutes by default); a slow but moving transfer goes on.
+  GIT_HTTP_LOW_SPEED_LIMIT: '1',
+  GIT_HTTP_LOW_SPEED_TIME: '60',
 };
 
 /** Runs git with arguments as given (no shell); resolves with its exit code, rejects only if it cannot run. */
@@ -35,6 +39,9 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
       // Inherited as a child's environment always is (ssh agent, proxies, HOME), plus the overrides.
       env: { ...process.env, ...gitEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a timeout kills git's helpers too: git-remote-http holds the pipes
+      // open, and killing git alone left the call waiting for the helper (30 s and more on a dead remote).
+      detached: true,
     });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
@@ -42,7 +49,12 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
     let failure: AppError | undefined;
     const stop = (error: AppError) => {
       failure ??= error;
-      child.kill('SIGKILL');
+      try {
+        if (child.pid === undefined) throw new Error('not started');
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     };
     const timer = setTimeout(
       () => stop(new AppError(ErrorCode.unavailable, `git ${args[0]} took longer than ${timeoutMs} ms and was stopped`)),

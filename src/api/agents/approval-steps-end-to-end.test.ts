@@ -4,15 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureProject, type RunDetail } from '../../store/index.js';
 import { describePglite } from '../../test-support/test-store.js';
+import { createTestPeople, type PersonHeaders } from '../test-support/sign-in-as-admin.js';
 import { startTestPlatform, type TestPlatform } from '../test-support/start-test-platform.js';
 import { waitFor } from '../test-support/wait-for.js';
 
-const as = (actor: string) => ({ 'x-slipway-actor': actor, 'x-slipway-role': 'maintainer', 'content-type': 'application/json' });
 
 describePglite('approval steps and environment gates end to end', (harness) => {
   let platform: TestPlatform | undefined;
   let url: string;
   let workDir: string;
+  /** Maintainers of the team owning the projects, by name, as request headers. */
+  let people: Record<'ann' | 'bob' | 'carol' | 'dave' | 'mia', PersonHeaders>;
+  const as = (actor: string) => people[actor as keyof typeof people];
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'slipway-approvals-'));
@@ -20,6 +23,7 @@ describePglite('approval steps and environment gates end to end', (harness) => {
     // route's own follow-up, which the last test relies on.
     platform = await startTestPlatform(harness.db, { tickMs: 600_000, agent: { name: 'approver-test', capacity: 2, workDir } });
     url = platform.url;
+    people = await createTestPeople(harness.db, { ann: 'maintainer', bob: 'maintainer', carol: 'maintainer', dave: 'maintainer', mia: 'maintainer' });
   });
   afterAll(async () => {
     await platform?.stop();
@@ -29,7 +33,7 @@ describePglite('approval steps and environment gates end to end', (harness) => {
   const startRun = async (project: string, pipeline: string, author: string) => {
     const posted = await fetch(`${url}/api/v1/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-slipway-actor': author },
+      headers: as(author),
       body: JSON.stringify({ project, ref: 'main', pipeline }),
     });
     if (posted.status !== 201) throw new Error(await posted.text());

@@ -13,9 +13,9 @@ import { startTestPlatform, type TestPlatform } from '../test-support/start-test
 import { waitFor } from '../test-support/wait-for.js';
 import { deployStepKey } from './register-deploy-step-routes.js';
 import { createTestDeployController } from '../../deploy/controller/test-support/test-controller.js';
+import { createTestPeople, type PersonHeaders } from '../test-support/sign-in-as-admin.js';
 
 const project = 'acme/shop';
-const maintainer = { 'x-slipway-actor': 'mia', 'x-slipway-role': 'maintainer', 'content-type': 'application/json' };
 const fixtureService = fileURLToPath(new URL('../../deploy/targets/local/test-support/fixture-service.mjs', import.meta.url));
 
 interface JobDeployment {
@@ -33,6 +33,8 @@ describePglite('the deploy step: a pipeline job with environment: deploys throug
   let platform: TestPlatform | undefined;
   let url: string;
   let serverScript: string;
+  /** Maintainers of the team owning the project, as request headers. */
+  let people: Record<'mia' | 'alice' | 'bob', PersonHeaders>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'slipway-deploy-step-e2e-'));
@@ -49,6 +51,7 @@ describePglite('the deploy step: a pipeline job with environment: deploys throug
       deployments: { db: harness.db, controller },
       agent: { name: 'deployer', capacity: 2, workDir: join(dir, 'work') },
     });
+    people = await createTestPeople(harness.db, { mia: 'maintainer', alice: 'maintainer', bob: 'maintainer' });
     url = platform.url;
     await ensureProject(harness.db, { name: project });
     for (const [name, rules] of [
@@ -57,7 +60,7 @@ describePglite('the deploy step: a pipeline job with environment: deploys throug
     ] as const) {
       const put = await fetch(`${url}/api/v1/projects/${encodeURIComponent(project)}/environments/${name}`, {
         method: 'PUT',
-        headers: maintainer,
+        headers: people.mia,
         body: JSON.stringify({ rules }),
       });
       expect(put.status).toBe(201);
@@ -97,7 +100,7 @@ ${input.deployExtra ?? ''}    steps:
   const startRun = async (text: string) => {
     const posted = await fetch(`${url}/api/v1/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-slipway-actor': 'alice' },
+      headers: people.alice,
       body: JSON.stringify({ project, ref: 'refs/heads/main', pipeline: text }),
     });
     expect(posted.status).toBe(201);
@@ -203,7 +206,7 @@ ${input.deployExtra ?? ''}    steps:
     }, 60_000);
     const approved = await fetch(`${url}/api/v1/approvals/${gate}/approve`, {
       method: 'POST',
-      headers: { 'x-slipway-actor': 'bob', 'x-slipway-role': 'maintainer', 'content-type': 'application/json' },
+      headers: people.bob,
       body: JSON.stringify({ comment: 'ship it' }),
     });
     expect(approved.status).toBe(200);
@@ -240,7 +243,7 @@ ${input.deployExtra ?? ''}    steps:
       ]);
       return rows[0] ? Number(rows[0].id) : undefined;
     }, 60_000);
-    expect((await fetch(`${url}/api/v1/runs/${run.runId}/cancel`, { method: 'POST', headers: { 'x-slipway-actor': 'alice' } })).status).toBeLessThan(300);
+    expect((await fetch(`${url}/api/v1/runs/${run.runId}/cancel`, { method: 'POST', headers: { authorization: people.alice.authorization! } })).status).toBeLessThan(300);
     const detail = await run.finished();
     expect(detail.status).toBe('canceled');
     const ended = await waitFor('the deployment to end', async () => {

@@ -7,19 +7,22 @@ import { z } from 'zod';
 import type { BlobStore } from '../../blobs/index.js';
 import type { Clock } from '../../clock/clock.js';
 import type { DeployController } from '../../deploy/controller/index.js';
+import type { AgentTarget } from '../../deploy/targets/index.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import { appendLogChunk, createLogHub, finishLog, type LogHub, maxLogChunkBytes } from '../../logs/index.js';
 import type { Metrics } from '../../metrics/index.js';
 import { extendLease, registerAgent, releaseUndeliveredJobs, reportJobResult } from '../../scheduler/index.js';
 import type { SecretCrypto } from '../../secrets/index.js';
-import { type Db, isTerminalJobStatus } from '../../store/index.js';
+import { type Db, isTerminalJobStatus, type JobStatus } from '../../store/index.js';
 import { checkAgentToken } from './check-agent-token.js';
+import type { AgentTokenCache } from '../auth/agent-token-cache.js';
 import { checkCurrentLease } from './check-current-lease.js';
 import { createDispatcher, type Dispatcher, defaultLeaseMs } from './create-dispatcher.js';
 import { openSseStream } from './open-sse-stream.js';
 import { parseBody } from './parse-body.js';
 import { registerApprovalRoutes } from './register-approval-routes.js';
 import { registerBlobRoutes } from './register-blob-routes.js';
+import { registerDeployAgentRoutes } from './register-deploy-agent-routes.js';
 import { registerDeployStepRoutes } from './register-deploy-step-routes.js';
 import { registerRunRoutes } from './register-run-routes.js';
 
@@ -29,6 +32,8 @@ export interface AgentRouteDeps {
   clock: Clock;
   /** The shared secret agents present as `Authorization: Bearer <token>` (SLIPWAY_AGENT_TOKEN). */
   agentToken: string;
+  /** Agents' own stored tokens, verified by the access check (createServer sets it). */
+  agentTokens?: AgentTokenCache;
   /** Default 15 000 ms (defaultLeaseMs). */
   leaseMs?: number;
   /** Dispatcher safety tick. Default 1000 ms. */
@@ -46,6 +51,8 @@ export interface AgentRouteDeps {
   deployController?: DeployController;
   /** Jobs and runs finished, queue wait, agents connected (metrics/); without it nothing is counted. */
   metrics?: Metrics;
+  /** Places replicas on agents registered with the deploy role (SLIPWAY_DEPLOY_TARGET=agents); without it their replica routes answer 412. */
+  deployTarget?: AgentTarget;
 }
 
 export interface AgentRoutesContext {
@@ -65,6 +72,8 @@ export const registerBody = z.object({
   name: z.string().min(1).max(200),
   labels: z.array(z.string().min(1)).default([]),
   capacity: z.number().int().min(1).max(1024).default(1),
+  /** build: takes jobs; deploy: runs replicas for the agent target. */
+  roles: z.array(z.enum(['build', 'deploy'])).min(1).default(['build']),
 });
 const failureSchema = z.object({
   kind: z.enum(['user', 'infra', 'timeout', 'canceled']),
@@ -122,7 +131,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
     mirrorCacheDir: deps.mirrorCacheDir ?? join(tmpdir(), 'slipway-mirrors'),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
-  const authenticate = (header: string | undefined) => checkAgentToken(header, deps.agentToken);
+  const authenticate = (header: string | undefined) => checkAgentToken(header, deps.agentToken, deps.agentTokens);
 
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: maxLogChunkBytes + 1024 }, (_request, body, done) =>
     done(null, body),
@@ -138,6 +147,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
       capacity: body.capacity,
     });
     dispatcher.forgetAgent(agent.id);
+    if (body.roles.includes('deploy')) deps.deployTarget?.registerAgent(agent.id, agent.name);
     return { agentId: agent.id };
   });
 
@@ -218,6 +228,13 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
           : { status: body.result.status, steps: body.result.steps ?? [] },
       });
       if (!outcome.accepted) {
+        // A repeated report of a finished job: the first was recorded, but its answer (or the log's
+        // finish after it) was lost to a database or server outage. Without finishing the log here its
+        // readers would wait for an end that never comes. finishLog is idempotent.
+        if (outcome.reason === 'already-finished' && (await isJobFinished(deps.db, id))) {
+          await finishLog(deps.db, id);
+          hub.close(id);
+        }
         log.info({ reason: outcome.reason }, 'job result refused');
         throw new AppError(ErrorCode.conflict, `the result of job ${id} was not accepted: ${outcome.reason}`, {
           details: { reason: outcome.reason },
@@ -244,6 +261,12 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
   registerRunRoutes(app, ctx);
   registerApprovalRoutes(app, { db: deps.db, clock: deps.clock, dispatcher, authenticate });
   if (deps.blobStore) registerBlobRoutes(app, { db: deps.db, clock: deps.clock, blobStore: deps.blobStore, authenticate });
+  registerDeployAgentRoutes(app, { ...(deps.deployTarget ? { target: deps.deployTarget } : {}), shutdown: shutdown.signal, authenticate });
   if (deps.blobStore && deps.deployController) registerDeployStepRoutes(app, { db: deps.db, blobStore: deps.blobStore, controller: deps.deployController, authenticate });
   return ctx;
+}
+
+async function isJobFinished(db: Db, jobId: number): Promise<boolean> {
+  const { rows } = await db.query<{ status: JobStatus }>('SELECT status FROM jobs WHERE id = $1', [jobId]);
+  return rows[0] !== undefined && isTerminalJobStatus(rows[0].status);
 }

@@ -63,6 +63,13 @@ export function registerBlobRoutes(app: FastifyInstance, deps: BlobRouteDeps): v
   const { db, blobStore } = deps;
   // Archives are streamed into the blob store as they arrive, never buffered whole.
   app.addContentTypeParser(archiveType, (_request, payload, done) => done(null, payload));
+  // An upload that fails midway (a full blob store) leaves its request stream destroyed, unread to its
+  // end: that connection cannot serve another request, yet the client (undici keeps connections alive)
+  // would send its next one there and wait forever — an agent hung after a failed artifact upload.
+  app.addHook('onError', async (request, reply) => {
+    const body = request.body as Partial<Readable> | undefined;
+    if (body && typeof body.pipe === 'function' && body.destroyed && !body.readableEnded) void reply.header('connection', 'close');
+  });
 
   const leasedJob = async (request: { headers: { authorization?: string | undefined }; params: unknown }, fencingToken: number) => {
     deps.authenticate(request.headers.authorization);

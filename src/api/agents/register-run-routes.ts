@@ -7,7 +7,7 @@ import type { Plan } from '../../pipeline/index.js';
 import { cancelRun, enqueueRun, runScheduling } from '../../scheduler/index.js';
 import { bindProjectRepo, ensureProject, getRun } from '../../store/index.js';
 import { checkRepoUrl } from '../../triggers/index.js';
-import { readAuditIdentity } from '../audit-identity.js';
+import { readRequestIdentity } from '../request-identity.js';
 import { readRunProjectName } from '../read-project-name.js';
 import { pipelineFile, planOrThrow, readPipelineFromRef } from '../start-run-from-repo.js';
 import { parseBody } from './parse-body.js';
@@ -65,7 +65,8 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
       projectId: project.id,
       ref: body.ref,
       trigger: 'manual',
-      author: optionalActor(request.headers['x-slipway-actor']),
+      // The signed-in user: gates never let the author approve their own change.
+      author: readRequestIdentity(request).actor,
       plan,
       ...scheduling,
       ...(commitSha === undefined ? {} : { commitSha }),
@@ -74,7 +75,7 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
       // commit, does not wait behind a separate audit transaction (on PGlite statements queue up).
       inTransaction: async (tx, created) => {
         await appendAuditEntry(tx, {
-          ...readAuditIdentity(request),
+          ...readRequestIdentity(request),
           action: 'run.trigger',
           subject: { type: 'run', id: String(created.id) },
           project: project.name,
@@ -118,7 +119,7 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
     }
     ctx.dispatcher.wake();
     await appendAuditEntry(ctx.db, {
-      ...readAuditIdentity(request),
+      ...readRequestIdentity(request),
       action: 'run.cancel',
       subject: { type: 'run', id: String(canceled.runId) },
       project: await readRunProjectName(ctx.db, canceled.runId),
@@ -135,13 +136,4 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
     const outcome = await streamLogOverSse(reply, { hub: ctx.hub, db: ctx.db, jobId: id, fromOffset, signal: ctx.shutdown });
     if (outcome.outcome === 'failed') request.log.error({ err: outcome.error, jobId: id }, 'log stream failed');
   });
-}
-
-/**
- * A manual run's author: the x-slipway-actor header when sent (trusted like every identity header until
- * RBAC), else unknown. Optional here, unlike decisions: starting a run needs no identity.
- */
-function optionalActor(header: string | string[] | undefined): string | null {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  return value === undefined || value === '' ? null : value.slice(0, 200);
 }

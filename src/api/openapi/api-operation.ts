@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ProjectLookup, TeamRole } from '../../identity/index.js';
 
 /** Domains of the API, one OpenAPI tag each; `agents` routes are the build agents' own (agent token). */
 export const apiTags = {
@@ -14,11 +15,28 @@ export const apiTags = {
   canary: 'The canary control plane: telemetry, policy, decisions, rollouts.',
   webhooks: 'Push and pull request webhooks of git hosts.',
   notifications: 'Outgoing notification webhooks and their deliveries.',
+  identity: 'People, teams, API tokens, agent tokens and the web UI session.',
   system: 'Health, metrics and this document.',
 } as const;
 export type ApiTag = keyof typeof apiTags;
 
 export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * Who may call a route, checked before its handler (src/api/auth/register-access-control.ts):
+ * - public: anyone (health, this document, metrics, signed webhooks, opening a session);
+ * - agent: build agents, with an agent token (the route checks it);
+ * - user: any signed-in person; the route limits what it shows or does to them (their own tokens,
+ *   lists filtered to their teams' projects) where it says so;
+ * - admin: administrators;
+ * - project: at least `role` in the team owning the project found `from` the route's `:project`
+ *   parameter (project), its `:id` (run, job, deployment, approval) or the body's `project` field
+ *   (body). A project the caller cannot see answers 404 exactly like one that does not exist; with
+ *   `creates`, a missing project is created in the caller's team.
+ */
+export type ApiAccess =
+  | { kind: 'public' | 'agent' | 'user' | 'admin' }
+  | { kind: 'project'; role: TeamRole; from: ProjectLookup | 'body'; creates?: boolean };
 
 export interface ApiContent {
   /** Default application/json. */
@@ -65,8 +83,8 @@ export interface ApiOperation {
   tag: ApiTag;
   /** Agent token (`Authorization: Bearer`) required. */
   agentOnly?: boolean;
-  /** Reads the acting person from x-slipway-actor and x-slipway-role (readRequestIdentity). */
-  identity?: boolean;
+  /** Who may call it; agent-only routes are `agent`. */
+  access: ApiAccess;
   params?: z.ZodObject;
   query?: z.ZodObject;
   headers?: readonly ApiHeader[];
@@ -75,7 +93,8 @@ export interface ApiOperation {
   responses: Record<number, ApiResponse>;
   /**
    * Error statuses this route answers besides the ones derived from the operation (400 for any
-   * input, 401 for agent-only and identity routes); each is rendered in the shared error shape.
+   * input, 401 for any route that is not public, 403 and 404 by its access); each is rendered in the
+   * shared error shape.
    */
   errors?: readonly number[];
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from '../../errors/app-error.js';
 import { httpStatusFor } from '../http-status.js';
-import { type ApiOperation, type ApiResponse, apiTags } from './api-operation.js';
+import { type ApiAccess, type ApiOperation, type ApiResponse, apiTags } from './api-operation.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -13,7 +13,6 @@ export interface OpenApiDocument {
   components: {
     schemas: Record<string, JsonSchema>;
     responses: Record<string, Record<string, unknown>>;
-    parameters: Record<string, Record<string, unknown>>;
     securitySchemes: Record<string, Record<string, unknown>>;
   };
 }
@@ -82,7 +81,10 @@ function content(response: Pick<ApiResponse, 'contentType' | 'schema'>, contentT
 function errorStatuses(operation: ApiOperation): number[] {
   const statuses = new Set(operation.errors ?? []);
   if (operation.params || operation.query || operation.body) statuses.add(400);
-  if (operation.agentOnly || operation.identity) statuses.add(401);
+  const { access } = operation;
+  if (access.kind !== 'public') statuses.add(401);
+  if (access.kind === 'admin' || access.kind === 'project') statuses.add(403);
+  if (access.kind === 'project') statuses.add(404);
   return [...statuses].sort((a, b) => a - b);
 }
 
@@ -115,7 +117,6 @@ function buildOperation(operation: ApiOperation, knownErrorStatuses: ReadonlyMap
     parameters: [
       ...parameters(operation.params, 'path'),
       ...parameters(operation.query, 'query'),
-      ...(operation.identity ? [{ $ref: '#/components/parameters/Actor' }, { $ref: '#/components/parameters/Role' }] : []),
       ...headers,
     ],
     ...(body === undefined
@@ -128,8 +129,31 @@ function buildOperation(operation: ApiOperation, knownErrorStatuses: ReadonlyMap
           },
         }),
     responses,
-    ...(operation.agentOnly ? { security: [{ agentToken: [] }] } : {}),
+    'x-slipway-access': describeAccess(operation.access),
+    security: securityOf(operation.access),
   };
+}
+
+function securityOf(access: ApiAccess): Record<string, string[]>[] {
+  if (access.kind === 'public') return [];
+  if (access.kind === 'agent') return [{ agentToken: [] }];
+  return [{ apiToken: [] }, { session: [] }];
+}
+
+/** Who may call it, in words: also the `x-slipway-access` extension of each operation. */
+export function describeAccess(access: ApiAccess): string {
+  switch (access.kind) {
+    case 'public':
+      return 'anyone';
+    case 'agent':
+      return 'build agents (agent token)';
+    case 'user':
+      return 'any signed-in person (what it shows is limited to their teams where it lists projects)';
+    case 'admin':
+      return 'administrators';
+    case 'project':
+      return `${access.role} or above in the team owning the project${access.creates ? ' (a missing project is created in the caller\'s team)' : ''}`;
+  }
 }
 
 /**
@@ -164,7 +188,8 @@ export function buildOpenApiDocument(options: BuildOpenApiOptions): OpenApiDocum
     info: {
       title: 'Slipway API',
       version: options.version,
-      description: 'Everything the slipway CLI does. Every error answers {error: {code, message, details}}; people identify themselves with x-slipway-actor and x-slipway-role until RBAC.',
+      description:
+        "Everything the slipway CLI does. Every error answers {error: {code, message, details}}. People send an API token (`Authorization: Bearer slp_…`) or use the web UI's session cookie, whose changes also send x-csrf-token; each operation's x-slipway-access says who may call it. A project the caller's teams do not own answers 404, like one that does not exist.",
     },
     tags: Object.entries(apiTags)
       .filter(([name]) => usedTags.has(name as keyof typeof apiTags))
@@ -173,12 +198,10 @@ export function buildOpenApiDocument(options: BuildOpenApiOptions): OpenApiDocum
     components: {
       schemas,
       responses,
-      parameters: {
-        Actor: { name: 'x-slipway-actor', in: 'header', required: true, description: 'Who is acting (CLI: --as, SLIPWAY_ACTOR).', schema: { type: 'string', maxLength: 200 } },
-        Role: { name: 'x-slipway-role', in: 'header', required: true, description: 'In which role (CLI: --role, SLIPWAY_ROLE), e.g. maintainer.', schema: { type: 'string' } },
-      },
       securitySchemes: {
-        agentToken: { type: 'http', scheme: 'bearer', description: 'The agents\' shared token, SLIPWAY_AGENT_TOKEN.' },
+        apiToken: { type: 'http', scheme: 'bearer', description: 'A person\'s API token (slp_…): `slipway tokens create`; the first one is printed by the first start.' },
+        session: { type: 'apiKey', in: 'cookie', name: 'slipway_session', description: 'The web UI\'s session, opened with POST /api/v1/session; changes also send x-csrf-token.' },
+        agentToken: { type: 'http', scheme: 'bearer', description: 'An agent token (slpa_…, `slipway agents token create`) or the shared SLIPWAY_AGENT_TOKEN.' },
       },
     },
   };

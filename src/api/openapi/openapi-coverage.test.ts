@@ -86,7 +86,8 @@ describePglite('the OpenAPI document and the routes the server registers', (h) =
     const operation = (method: string, path: string) =>
       document.paths[path]?.[method] as { security?: unknown; parameters: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> };
     expect(operation('post', '/api/v1/jobs/{id}/heartbeat').security).toEqual([{ agentToken: [] }]);
-    expect(operation('post', '/api/v1/runs').security).toBeUndefined();
+    expect(operation('post', '/api/v1/runs').security).toEqual([{ apiToken: [] }, { session: [] }]);
+    expect(operation('get', '/api/v1/health').security).toEqual([]);
     expect(Object.keys(operation('get', '/api/v1/agents/{id}/jobs').responses['200']?.content ?? {})).toEqual(['text/event-stream']);
     expect(Object.keys(operation('get', '/api/v1/jobs/{id}/logs').responses['200']?.content ?? {})).toEqual(['text/event-stream']);
     expect(operation('post', '/api/v1/runs').responses['400']).toEqual({ $ref: '#/components/responses/Error400' });

@@ -7,6 +7,7 @@ import { readVersionsServedAt } from '../../deploy/controller/test-support/watch
 import type { Replica } from '../../deploy/targets/target.js';
 import { isGroupAlive } from '../../deploy/targets/local/is-group-alive.js';
 import { signalProcessGroup } from '../../runner/kill-process-group.js';
+import { createTestPeople } from '../test-support/sign-in-as-admin.js';
 import { ensureProject } from '../../store/index.js';
 import { describePostgres } from '../../test-support/test-store.js';
 import { waitFor } from '../test-support/wait-for.js';
@@ -14,8 +15,6 @@ import { createIsolatedDatabase } from './isolated-database.js';
 import { findFreePort, type ServerProcess, startServerProcess } from './slipway-processes.js';
 
 const project = 'acme/recover';
-const alice = { 'x-slipway-actor': 'alice', 'x-slipway-role': 'developer', 'content-type': 'application/json' };
-const maintainer = { 'x-slipway-actor': 'mia', 'x-slipway-role': 'maintainer', 'content-type': 'application/json' };
 
 interface DeploymentView {
   deployment: { id: number; status: string; failure: { kind: string; message: string } | null; gateRequestId: number | null };
@@ -40,6 +39,7 @@ describePostgres('a slipway server killed with -9 during a canary', (harness) =>
     let server: ServerProcess = await startServerProcess(serverOptions);
     cleanups.push(() => server.stop());
     await ensureProject(db, { name: project });
+    const { alice, mia: maintainer, bob } = await createTestPeople(db, { alice: 'maintainer', mia: 'maintainer', bob: 'maintainer' });
     for (const [environment, rules] of [
       ['staging', {}],
       ['prod', { requiredApprovals: { count: 1 } }],
@@ -52,7 +52,7 @@ describePostgres('a slipway server killed with -9 during a canary', (harness) =>
       expect(put.status).toBe(201);
     }
 
-    const view = async (id: number): Promise<DeploymentView> => (await (await fetch(`${server.url}/api/v1/deployments/${id}`)).json()) as DeploymentView;
+    const view = async (id: number): Promise<DeploymentView> => (await (await fetch(`${server.url}/api/v1/deployments/${id}`, { headers: maintainer })).json()) as DeploymentView;
     const reach = (id: number, status: string, timeoutMs = 20_000) =>
       waitFor(`deployment ${id} to be ${status}`, async () => {
         const current = await view(id);
@@ -66,7 +66,7 @@ describePostgres('a slipway server killed with -9 during a canary', (harness) =>
       return ((await posted.json()) as { deployment: { id: number } }).deployment.id;
     };
     const served = async (): Promise<Set<string | undefined>> => {
-      const { routerUrl } = (await (await fetch(`${server.url}/api/v1/router`)).json()) as { routerUrl: string };
+      const { routerUrl } = (await (await fetch(`${server.url}/api/v1/router`, { headers: maintainer })).json()) as { routerUrl: string };
       return readVersionsServedAt(routerUrl, 'api', 10);
     };
 
@@ -100,7 +100,7 @@ describePostgres('a slipway server killed with -9 during a canary', (harness) =>
 
     const approved = await fetch(`${server.url}/api/v1/approvals/${gateId}/approve`, {
       method: 'POST',
-      headers: { 'x-slipway-actor': 'bob', 'x-slipway-role': 'maintainer', 'content-type': 'application/json' },
+      headers: bob,
       body: JSON.stringify({ comment: 'after the restart' }),
     });
     expect(approved.status).toBe(200);

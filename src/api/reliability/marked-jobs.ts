@@ -84,7 +84,8 @@ export async function submitMarkedRun(serverUrl: string, spec: MarkedRunSpec): P
 
 /** The run's detail, or undefined while the server does not answer (it may be restarting). */
 export async function fetchRun(serverUrl: string, runId: number): Promise<RunDetail | undefined> {
-  const answer = await fetch(`${serverUrl}/api/v1/runs/${runId}`).catch(() => undefined);
+  // Bounded: a server that accepts and never answers must fail the caller's wait, not hang it.
+  const answer = await fetch(`${serverUrl}/api/v1/runs/${runId}`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
   if (answer?.status !== 200) return undefined;
   return (await answer.json()) as RunDetail;
 }
@@ -102,7 +103,10 @@ export interface FetchedLog {
 
 /** A finished job's whole log over GET /api/v1/jobs/:id/logs (SSE), checking that its chunks are contiguous. */
 export async function fetchJobLog(serverUrl: string, jobId: number): Promise<FetchedLog> {
-  const body = await (await fetch(`${serverUrl}/api/v1/jobs/${jobId}/logs`)).text();
+  // A finished job's stream ends by itself; one that does not within the bound is a failure, not a hang.
+  const body = await (await fetch(`${serverUrl}/api/v1/jobs/${jobId}/logs`, { signal: AbortSignal.timeout(15_000) })).text().catch((error: unknown) => {
+    throw new Error(`the log of job ${jobId} did not end within 15 s: ${String(error)}`);
+  });
   let text = '';
   let nextOffset = 0;
   let gaps = 0;

@@ -6,6 +6,8 @@ import { access, constants, mkdtemp, readdir, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { connectPostgres } from '../../store/index.js';
+import { adminTokenOf, signInFetch } from '../test-support/sign-in-as-admin.js';
 import { type CliProcess, spawnCli } from '../../cli/test-support/spawn-cli.js';
 import { waitFor } from '../test-support/wait-for.js';
 
@@ -77,6 +79,8 @@ export async function startServerProcess(options: ServerProcessOptions, readyTim
       SLIPWAY_MASTER_KEY: masterKeyHex,
       SLIPWAY_LEASE_SECONDS: String(options.leaseSeconds),
       SLIPWAY_LOG_LEVEL: 'warn',
+      // The first start saves the administrator's token for the CLI: in the data dir, not the home's config.
+      SLIPWAY_CONFIG_DIR: join(options.dataDir, 'cli-config'),
       // Several servers run side by side: a fixed canary gRPC port would be taken by the first.
       SLIPWAY_GRPC_PORT: '0',
       ...options.env,
@@ -97,7 +101,18 @@ export async function startServerProcess(options: ServerProcessOptions, readyTim
     await server.kill();
     throw error;
   }
+  await signInAsAdmin(options.databaseUrl, server.url);
   return server;
+}
+
+/** This test process's fetch acts as the store's administrator towards `url` (see signInFetch). */
+async function signInAsAdmin(databaseUrl: string, url: string): Promise<void> {
+  const db = await connectPostgres({ databaseUrl });
+  try {
+    signInFetch(url, await adminTokenOf(db));
+  } finally {
+    await db.close();
+  }
 }
 
 export interface AgentProcessOptions {
@@ -107,13 +122,15 @@ export interface AgentProcessOptions {
   workDir: string;
   /** PATH of the agent and so of its steps (unsandboxedPath). */
   path: string;
+  /** More environment of the agent, e.g. NODE_OPTIONS. */
+  env?: Record<string, string>;
 }
 
 /** Starts `slipway agent`; its steps see SLIPWAY_TEST_AGENT=<name>, to tell which agent ran them. */
 export function startAgentProcess(options: AgentProcessOptions): SlipwayProcess {
   const cli = spawnCli(
     ['agent', '--server', options.serverUrl, '--name', options.name, '--capacity', String(options.capacity), '--work-dir', options.workDir],
-    { env: { SLIPWAY_AGENT_TOKEN: reliabilityAgentToken, PATH: options.path, SLIPWAY_TEST_AGENT: options.name } },
+    { env: { SLIPWAY_AGENT_TOKEN: reliabilityAgentToken, PATH: options.path, SLIPWAY_TEST_AGENT: options.name, ...options.env } },
   );
   return wrap(cli);
 }

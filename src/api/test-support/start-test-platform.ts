@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { runAgent } from '../../agent/index.js';
+import { type AgentRole, runAgent } from '../../agent/index.js';
+import type { AgentTarget } from '../../deploy/targets/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import type { Metrics } from '../../metrics/index.js';
 import type { SecretCrypto } from '../../secrets/index.js';
 import type { Db } from '../../store/db.js';
 import { createServer } from '../create-server.js';
+import { adminTokenOf, signInFetch } from './sign-in-as-admin.js';
 import type { CanaryRouteDeps } from '../canary-routes.js';
 import type { DeploymentRouteDeps } from '../deployment-routes.js';
 import type { NotificationRouteDeps } from '../notification-routes.js';
@@ -23,6 +25,8 @@ export interface TestAgentOptions {
   labels?: readonly string[];
   capacity: number;
   workDir: string;
+  /** Default ['build']. */
+  roles?: readonly AgentRole[];
 }
 
 export interface TestPlatformOptions {
@@ -52,11 +56,20 @@ export interface TestPlatformOptions {
   deployments?: DeploymentRouteDeps;
   /** Serves the notification routes. */
   notifications?: NotificationRouteDeps;
+  /** Places replicas on agents with the deploy role (owned by the caller: stop() does not close it). */
+  deployTarget?: AgentTarget;
+  /**
+   * Default true: this process's fetch calls to the platform act as the administrator (signInFetch).
+   * False for tests of access itself, which send their own credentials.
+   */
+  signedIn?: boolean;
 }
 
 export interface TestPlatform {
   app: FastifyInstance;
   url: string;
+  /** An API token of the administrator `admin` (for CLI processes: SLIPWAY_TOKEN). */
+  adminToken: string;
   /** Stops the agent (if any) and closes the server. */
   stop(): Promise<void>;
 }
@@ -76,6 +89,7 @@ export function startTestAgent(url: string, options: TestAgentOptions & { token?
     labels: options.labels ?? [],
     capacity: options.capacity,
     workDir: options.workDir,
+    ...(options.roles ? { roles: options.roles } : {}),
     signal: abort.signal,
   });
   return {
@@ -92,6 +106,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
   const blobDir = options.blobStore ? undefined : await mkdtemp(join(tmpdir(), 'slipway-test-blobs-'));
   const blobStore = options.blobStore ?? createFsBlobStore({ root: blobDir! });
   const app = createServer({
+    identity: { db, clock: systemClock },
     version: 'test',
     logger: options.logger ?? pino({ level: 'silent' }),
     checkHealth: async () => ({ ok: true }),
@@ -105,6 +120,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
       ...(options.secretCrypto === undefined ? {} : { secretCrypto: options.secretCrypto }),
       blobStore,
       ...(options.deployments === undefined ? {} : { deployController: options.deployments.controller }),
+      ...(options.deployTarget === undefined ? {} : { deployTarget: options.deployTarget }),
     },
     ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
     ...(options.canary === undefined ? {} : { canary: options.canary }),
@@ -121,11 +137,15 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
   }
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const adminToken = await adminTokenOf(db);
+  const signOut = options.signedIn === false ? () => {} : signInFetch(new URL(url).origin, adminToken);
   const agent = options.agent ? startTestAgent(url, { ...options.agent, token: agentToken }) : undefined;
   return {
     app,
     url,
+    adminToken,
     stop: async () => {
+      signOut();
       await agent?.stop();
       await app.close();
       if (blobDir) await rm(blobDir, { recursive: true, force: true });

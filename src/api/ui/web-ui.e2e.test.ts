@@ -25,6 +25,7 @@ import type { DeployController } from '../../deploy/controller/index.js';
 import { startTrafficLoop, type TrafficLoop } from '../../deploy/controller/test-support/traffic-loop.js';
 import { ensureProject } from '../../store/index.js';
 import { describePglite } from '../../test-support/test-store.js';
+import { createTestUser } from '../test-support/sign-in-as-admin.js';
 import { startTestPlatform, type TestPlatform } from '../test-support/start-test-platform.js';
 import { runPipeline } from '../test-support/run-pipeline.js';
 import { waitFor } from '../test-support/wait-for.js';
@@ -56,7 +57,8 @@ const policyYaml = fastPolicyYaml({
 });
 const analyzed = { canary: { steps: [{ setWeight: 50 }, { analysis: { timeoutSeconds: 60 } }, { setWeight: 100 }] } };
 const project = 'acme/web';
-const maintainer = (actor: string) => ({ 'x-slipway-actor': actor, 'x-slipway-role': 'maintainer', 'content-type': 'application/json' });
+/** The test's own API calls act as the administrator (the test platform signs this process's fetch in). */
+const json = { 'content-type': 'application/json' };
 const desktop = { viewport: { width: 1280, height: 860 } };
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
@@ -155,17 +157,17 @@ if (!browserAvailable) {
       if (dir) await rm(dir, { recursive: true, force: true });
     }, 120_000);
 
-    /** A browser context (its own localStorage) whose user typed `name` into the identity form. */
+    /** A browser context (its own cookies) whose user `name`, a maintainer, signed in with their API token. */
     const openAs = async (b: Browser, options: typeof desktop | typeof phone, name: string): Promise<Page> => {
+      const token = await createTestUser(harness.db, name, 'maintainer');
       const context = await b.newContext(options);
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(`${url}/`);
-      const form = page.getByRole('form', { name: 'Acting as' });
-      await form.getByLabel('Name').fill(name);
-      await form.getByLabel('Role').fill('maintainer');
-      await form.getByRole('button', { name: 'Set' }).click();
-      await form.getByRole('button', { name: 'Save' }).waitFor();
+      const form = page.getByRole('form', { name: 'Sign in' });
+      await form.getByLabel('API token').fill(token);
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
       return page;
     };
     const shoot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
@@ -276,7 +278,7 @@ if (!browserAvailable) {
     });
 
     it('shows a canary rolled back by the engine live, with its evidence, then rolls the environment back by hand', { timeout: 180_000 }, async () => {
-      const put = await fetch(`${url}/api/v1/projects/${encodeURIComponent(project)}/environments/production`, { method: 'PUT', headers: maintainer('mia'), body: JSON.stringify({ rules: {} }) });
+      const put = await fetch(`${url}/api/v1/projects/${encodeURIComponent(project)}/environments/production`, { method: 'PUT', headers: json, body: JSON.stringify({ rules: {} }) });
       expect(put.status).toBe(201);
       const release = join(dir, 'release');
       await mkdir(release, { recursive: true });
@@ -284,7 +286,7 @@ if (!browserAvailable) {
       const submit = async (version: string, strategy: unknown, env: Record<string, string> = {}) => {
         const posted = await fetch(`${url}/api/v1/deployments`, {
           method: 'POST',
-          headers: maintainer('mia'),
+          headers: json,
           body: JSON.stringify({
             project,
             environment: 'production',

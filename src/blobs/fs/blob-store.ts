@@ -4,6 +4,7 @@ import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { AppError, ErrorCode } from '../../errors/app-error.js';
 import type { BlobInfo, BlobSource, BlobStore } from '../blob-store.js';
 import { checkDigest, createDigestVerifier, formatBlobPath } from '../digest.js';
 import { toReadable } from '../to-readable.js';
@@ -61,7 +62,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
         return { digest, size };
       } catch (err) {
         await rm(tmpPath, { force: true });
-        throw err;
+        throw describeWriteError(err, root);
       }
     },
 
@@ -105,4 +106,20 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
 
 function isNotFound(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/**
+ * A full disk is the operator's to fix, and the raw ENOSPC would reach callers as an internal error
+ * ("see the server log"): said plainly instead, as unavailable (the upload may pass once space is freed).
+ * The temp file is already removed, so nothing partial is left.
+ */
+function describeWriteError(err: unknown, root: string): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return err;
+  const what = code === 'ENOSPC' ? 'no space left on the device' : 'the disk quota is exceeded';
+  return new AppError(
+    ErrorCode.unavailable,
+    `the blob store at ${root} is full (${code}: ${what}); nothing was stored — free space there (expired artifacts, old caches) or set SLIPWAY_BLOB_DIR to a larger volume`,
+    { cause: err, details: { reason: 'blob_store_full', errno: code } },
+  );
 }

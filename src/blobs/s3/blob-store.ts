@@ -35,6 +35,15 @@ export interface S3BlobStoreOptions {
    * S3 requires parts of at least 5 MiB. Default 8 MiB.
    */
   partSizeBytes?: number;
+  /** Giving up on a TCP connection that is not established by then (ms). Default 5000. */
+  connectTimeoutMs?: number;
+  /**
+   * Giving up on a request whose socket carried no byte for this long (ms): an endpoint that accepts and
+   * never answers would otherwise hold an upload, and the job behind it, forever (the SDK's default is
+   * no timeout). Idle, not total, so a large blob streaming steadily is never cut. Default 60_000. The
+   * SDK retries a timed-out request (3 attempts in all, with backoff) before the call fails.
+   */
+  idleTimeoutMs?: number;
 }
 
 const minPartSizeBytes = 5 * 1024 * 1024;
@@ -178,6 +187,7 @@ function clientConfig(options: S3BlobStoreOptions): S3ClientConfig {
     // is checked end to end by the sha256 digest instead.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: { connectionTimeout: options.connectTimeoutMs ?? 5000, socketTimeout: options.idleTimeoutMs ?? 60_000 },
   };
 }
 

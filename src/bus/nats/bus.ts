@@ -34,7 +34,10 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   const prefix = checkName('prefix', options.prefix ?? 'slipway');
   const maxLen = options.maxLen === undefined ? -1 : checkPositiveInt('maxLen', options.maxLen);
   const servers = options.url.split(',').map((server) => server.trim());
-  const connection = await connect({ servers }).catch((error: unknown) => {
+  // The client's default gives up after 10 reconnect attempts (~20 s): a broker down longer than that
+  // (an upgrade, a host reboot) would leave the server with a closed bus for good. Redis's client
+  // retries forever by default; so does this one now.
+  const connection = await connect({ servers, maxReconnectAttempts: -1 }).catch((error: unknown) => {
     throw new AppError(ErrorCode.unavailable, `bus: cannot connect to NATS at ${options.url}: ${String(error)}`, { cause: error });
   });
   const js = jetstream(connection);

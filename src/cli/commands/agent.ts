@@ -2,7 +2,7 @@ import { availableParallelism, hostname, platform } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { runAgent } from '../../agent/index.js';
+import { type AgentRole, runAgent } from '../../agent/index.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
 import type { CommandResult } from '../main.js';
 import { parsePositiveInt } from './parse-number.js';
@@ -13,6 +13,7 @@ interface AgentOptions {
   name: string;
   labels?: string[];
   capacity: number;
+  roles: AgentRole[];
   workDir: string;
   warmStart: boolean;
 }
@@ -25,6 +26,15 @@ function parseUrl(value: string): string {
     // Reported below.
   }
   throw new InvalidArgumentError(`expected an http(s) URL like http://ci.example:8080, got '${value}'`);
+}
+
+function parseRoles(value: string): AgentRole[] {
+  const roles = parseLabels(value);
+  const unknown = roles.filter((role) => role !== 'build' && role !== 'deploy');
+  if (roles.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(`expected build, deploy or build,deploy, got '${value}'`);
+  }
+  return [...new Set(roles)] as AgentRole[];
 }
 
 function parseLabels(value: string): string[] {
@@ -49,13 +59,20 @@ export function registerAgentCommand(program: Command, result: CommandResult): v
       'after',
       '\nExamples:\n' +
         '  slipway agent --server http://ci.example:8080 --token "$SLIPWAY_AGENT_TOKEN"\n' +
-        '  slipway agent --server http://ci.example:8080 --labels linux,docker --capacity 4\n',
+        '  slipway agent --server http://ci.example:8080 --labels linux,docker --capacity 4\n' +
+        '  slipway agent --server http://ci.example:8080 --roles deploy\n',
     )
     .requiredOption('--server <url>', 'the server base URL', parseUrl)
     .option('--token <token>', 'the server\'s agent token (env SLIPWAY_AGENT_TOKEN)')
     .option('--name <name>', 'how the server lists this agent (the host name by default)', hostname())
     .option('--labels <a,b>', `labels jobs' runs-on must be among (default: ${platform()})`, parseLabels)
     .option('--capacity <n>', 'jobs run at once (the CPU count by default)', parsePositiveInt, availableParallelism())
+    .option(
+      '--roles <roles>',
+      'build: take jobs; deploy: run the replicas of deployments a server with SLIPWAY_DEPLOY_TARGET=agents places here',
+      parseRoles,
+      ['build'] as AgentRole[],
+    )
     .option('--work-dir <dir>', 'where job workspaces are created', '.slipway/agent')
     .option('--no-warm-start', 'do not keep a step process started ahead while a slot is free (it saves the next job a fork and a sandbox setup)')
     .action(async (options: AgentOptions) => {
@@ -77,6 +94,7 @@ export function registerAgentCommand(program: Command, result: CommandResult): v
           name: options.name,
           labels: options.labels ?? [platform()],
           capacity: options.capacity,
+          roles: options.roles,
           workDir: resolve(options.workDir),
           warmStart: options.warmStart,
           signal: stop.signal,

@@ -36,7 +36,7 @@ export function registerApproveCommand(program: Command, result: CommandResult):
             `Record your ${decision === 'approve' ? 'approval' : 'rejection'} of a pending approval request. Every decision is recorded with ` +
               "its comment; one per person per request, and never by the change's own author.",
           )
-          .addHelpText('after', `\nExamples:\n  slipway ${decision} 42 --comment '${decision === 'approve' ? 'looks good' : 'not during the incident'}' --as bob --role maintainer\n`)
+          .addHelpText('after', `\nExamples:\n  slipway ${decision} 42 --comment '${decision === 'approve' ? 'looks good' : 'not during the incident'}'\n`)
           .option('--comment <text>', decision === 'approve' ? 'why (optional)' : 'why (required)'),
       ),
     ).action(async (id: number, options: DecideOptions) => {

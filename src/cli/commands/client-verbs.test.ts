@@ -142,7 +142,7 @@ describePglite('client verbs: trigger, runs, logs', (harness) => {
 
     const unknown = await cli('cancel', '999999', '--server', url);
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toBe('slipway: run 999999 does not exist\n');
+    expect(unknown.err).toBe('slipway: no run 999999 in the projects you can see\n');
 
     const help = await cli('cancel', '--help');
     expect(help.code).toBe(0);
@@ -152,6 +152,6 @@ describePglite('client verbs: trigger, runs, logs', (harness) => {
   it('turns an API error into its message', async () => {
     const result = await cli('runs', '999999', '--server', url);
     expect(result.code).toBe(1);
-    expect(result.err).toBe('slipway: no run 999999\n');
+    expect(result.err).toBe('slipway: no run 999999 in the projects you can see\n');
   });
 });

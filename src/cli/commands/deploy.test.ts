@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCliInProcess as cli } from '../../api/test-support/run-cli-in-process.js';
 
 // A server that is never reached: these inputs must be refused before any request.
-const server = ['--server', 'http://127.0.0.1:9', '--as', 'alice', '--role', 'developer'];
+const server = ['--server', 'http://127.0.0.1:9', '--token', 'slp_never-sent'];
 let dir: string;
 
 beforeAll(async () => {

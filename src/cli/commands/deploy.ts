@@ -8,6 +8,7 @@ import { formatAge, formatTable } from '../format-table.js';
 import { addIdentityOptions, type IdentityOptions } from '../identity-option.js';
 import type { CommandResult } from '../main.js';
 import { addServerOption } from '../server-option.js';
+import { cliFetch } from '../credentials.js';
 
 /** The deployment fields the CLI prints (dates are ISO strings on the wire). */
 interface ApiDeployment {
@@ -170,15 +171,12 @@ type Api = <T>(method: string, path: string, body?: unknown) => Promise<T>;
 function client(options: IdentityOptions): Api {
   const baseUrl = resolveServerUrl(options.server, process.env);
   const headers: Record<string, string> = {};
-  const actor = options.as ?? process.env['SLIPWAY_ACTOR'];
-  const role = options.role ?? process.env['SLIPWAY_ROLE'];
-  if (actor) headers['x-slipway-actor'] = actor;
-  if (role) headers['x-slipway-role'] = role;
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     let response: Response;
     try {
       const init = body === undefined ? { method, headers } : { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
-      response = await fetch(`${baseUrl}${path}`, init);
+      response = await cliFetch(`${baseUrl}${path}`, init);
     } catch (error) {
       throw new AppError(ErrorCode.unavailable, `cannot reach the Slipway server at ${baseUrl} — is \`slipway up\` running? (set --server or SLIPWAY_SERVER)`, { cause: error });
     }

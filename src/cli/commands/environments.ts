@@ -30,7 +30,7 @@ export function registerEnvironmentsCommand(program: Command, result: CommandRes
     .description(
       'Environments (dev, staging, production, any name) and the rules a deployment there must satisfy: required ' +
         'approvals, allowed branches, a wait timer, freeze windows, auto-approval of low-risk changes. Changing them ' +
-        'needs a maintainer (--as NAME --role maintainer).',
+        'needs maintainer or above in the team owning the project.',
     );
 
   addIdentityOptions(
@@ -45,8 +45,8 @@ export function registerEnvironmentsCommand(program: Command, result: CommandRes
           'after',
           '\nExamples:\n' +
             "  slipway env set acme/web production --approvals 2 --approver-role maintainer --branches 'main,release/*' \\\n" +
-            "      --wait 10m --freeze 'cron=0 18 * * 5;duration=60h;reason=weekend' --auto-approve-max-risk 30 --as mia --role maintainer\n" +
-            '  slipway env set acme/web staging --as mia --role maintainer\n',
+            "      --wait 10m --freeze 'cron=0 18 * * 5;duration=60h;reason=weekend' --auto-approve-max-risk 30\n" +
+            '  slipway env set acme/web staging\n',
         )
         .option('--approvals <count>', 'approvals required before a deployment proceeds', parseCount(10))
         .option('--approver-role <roles>', 'roles whose approvals count, comma-separated or repeated (default maintainer)', collect(parseList))

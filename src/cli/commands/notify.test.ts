@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCliInProcess as cli } from '../../api/test-support/run-cli-in-process.js';
+import { createTestUser } from '../../api/test-support/sign-in-as-admin.js';
 import { startTestPlatform, type TestPlatform } from '../../api/test-support/start-test-platform.js';
 import { systemClock } from '../../clock/clock.js';
 import { describePglite } from '../../test-support/test-store.js';
@@ -11,12 +12,16 @@ describePglite('slipway notify add, list, deliveries, remove', (harness) => {
   beforeAll(async () => {
     platform = await startTestPlatform(harness.db, { notifications: { db: harness.db, clock: systemClock } });
     url = platform.url;
+    as = ['--token', await createTestUser(harness.db, 'mia', 'maintainer', undefined, { admin: true })];
+    developer = ['--token', await createTestUser(harness.db, 'dan', 'developer')];
   });
   afterAll(async () => {
     await platform?.stop();
   });
 
-  const as = ['--as', 'mia', '--role', 'maintainer'];
+  /** mia is an administrator (notification webhooks are theirs); dan a developer. */
+  let as: string[] = [];
+  let developer: string[] = [];
 
   it('adds a webhook with event and project filters, lists it masked, and removes it', async () => {
     const added = await cli('notify', 'add', 'ops', 'https://hooks.slack.com/services/T0/B0/XXXX', '--event', 'run.failed,approval.waiting', '--project', 'acme/web', '--server', url, ...as);
@@ -40,8 +45,8 @@ describePglite('slipway notify add, list, deliveries, remove', (harness) => {
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('url: expected an http:// or https:// URL');
     expect(bad.err).toContain('events.0: expected one of run.failed, deployment.rolled_back, approval.waiting');
-    const developer = await cli('notify', 'remove', 'ops', '--server', url, '--as', 'dan', '--role', 'developer');
-    expect(developer.code).not.toBe(0);
-    expect(developer.err).toContain('only maintainer or admin may change notification webhooks');
+    const refused = await cli('notify', 'remove', 'ops', '--server', url, ...developer);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('only administrators may');
   });
 });

@@ -35,16 +35,16 @@ export function registerNotifyCommand(program: Command, result: CommandResult): 
       `Webhooks receive a Slack-compatible JSON message ({text, blocks, event}) for: ${eventKinds}. ` +
         'Failed runs count on the project\'s default branch only. Delivery is retried with backoff, and a ' +
         'failing endpoint is paused by a circuit breaker; it never slows a run or a rollback. Changing ' +
-        'webhooks needs a maintainer (--as NAME --role maintainer).',
+        'webhooks needs an administrator.',
     )
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  slipway notify add ops https://hooks.slack.com/services/T000/B000/XXXX --as mia --role maintainer\n' +
-        '  slipway notify add web-prod https://chat.example/hook --event deployment.rolled_back --project acme/web --as mia --role maintainer\n' +
+        '  slipway notify add ops https://hooks.slack.com/services/T000/B000/XXXX\n' +
+        '  slipway notify add web-prod https://chat.example/hook --event deployment.rolled_back --project acme/web\n' +
         '  slipway notify list\n' +
         '  slipway notify deliveries --webhook ops --status failed\n' +
-        '  slipway notify remove ops --as mia --role maintainer\n',
+        '  slipway notify remove ops\n',
     );
 
   addIdentityOptions(

@@ -37,8 +37,16 @@ describe('slipway up', () => {
     const missing = await fetch(`${url}/api/v1/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+    // The first start made the administrator and printed their token once, saved for the CLI too.
+    const token = /^\s+(slp_[A-Za-z0-9_-]{43})$/m.exec(cli.stderr())?.[1];
+    expect(token).toBeDefined();
+    expect(cli.stderr()).toContain("created the administrator 'admin'");
+    expect((await fetch(`${url}/api/v1/runs`)).status).toBe(401);
+    const whoami = spawnCli(['whoami', '--server', url]);
+    expect(await whoami.exited).toMatchObject({ code: 0 });
+    expect(whoami.stdout()).toBe('admin (administrator): admin in default\n');
     // The canary control plane is wired in: the built-in policy is the one new rollouts get.
-    const policy = await fetch(`${url}/api/v1/canary/policy`);
+    const policy = await fetch(`${url}/api/v1/canary/policy`, { headers: { authorization: `Bearer ${token}` } });
     expect(await policy.json()).toMatchObject({ policy: { name: 'default', version: expect.stringMatching(/^sha256:/) } });
     expect(cli.stderr()).toMatch(/canary gRPC on 127\.0\.0\.1:\d+/);
     // Prometheus metrics from the composition root's registry: the queue gauges read the opened store.
@@ -56,6 +64,8 @@ describe('slipway up', () => {
     // The data survived the shutdown: a second start reopens the same store without re-migrating errors.
     const again = await startUp(dataDir);
     expect((await fetch(`${again.url}/api/v1/health`)).status).toBe(200);
+    expect(again.cli.stderr()).not.toContain('slp_');
+    expect((await fetch(`${again.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     again.cli.child.kill('SIGTERM');
     expect((await again.cli.exited).code).toBe(0);
   });

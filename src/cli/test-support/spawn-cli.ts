@@ -1,4 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const binPath = fileURLToPath(new URL('../../../bin/slipway.js', import.meta.url));
@@ -11,11 +13,17 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawns the real `bin/slipway.js` (the compiled dist/, built by the vitest global setup). */
+/** Where spawned CLIs keep credentials unless a test says otherwise: never the real home's config. */
+export const testCliConfigDir = join(tmpdir(), `slipway-test-cli-config-${process.pid}`);
+
+/**
+ * Spawns the real `bin/slipway.js` (the compiled dist/, built by the vitest global setup). Its saved
+ * credentials (SLIPWAY_CONFIG_DIR) live in a directory of this test process.
+ */
 export function spawnCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliProcess {
   const child = spawn(process.execPath, [binPath, ...args], {
     cwd: options.cwd ?? process.cwd(),
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...process.env, NO_COLOR: '1', SLIPWAY_CONFIG_DIR: testCliConfigDir, ...options.env },
   });
   let out = '';
   let err = '';

@@ -13,7 +13,7 @@ import { createHaproxyRouter } from '../router/haproxy/router.js';
 import type { RouterWeights, TrafficRouter } from '../router/router.js';
 import { reapOrphanReplicas } from '../targets/local/replica-records.js';
 import { createLocalTarget } from '../targets/local/target.js';
-import type { Replica } from '../targets/target.js';
+import type { Replica, ReplicaEventListener, Target } from '../targets/target.js';
 import type { CanaryLink } from './canary-link.js';
 import { type ControllerRuntime, type DeployLogger, syncBackends } from './controller-runtime.js';
 import { type Deployment, loadDeployment } from './deployment.js';
@@ -50,6 +50,11 @@ export interface DeployControllerOptions {
   lock?: DeployLock;
   /** Env every replica starts from, e.g. {PATH}; default {}. */
   baseEnv?: Record<string, string>;
+  /**
+   * Where replicas run, given the controller's event listener; called once by start(). Default: a
+   * local target on this host (process groups recorded under `<dataDir>/replicas`).
+   */
+  createTarget?: (onEvent: ReplicaEventListener) => Target;
   clock?: Clock;
   /** Longest sleep of a deployment loop between looks at the store; default 250 ms. */
   pollMs?: number;
@@ -175,18 +180,16 @@ export function createDeployController(options: DeployControllerOptions): Deploy
         throw new AppError(ErrorCode.unavailable, (startError as Error).message, { cause: error });
       }
       const recordsDir = join(options.dataDir, 'replicas');
-      const target = createLocalTarget({
-        clock,
-        recordsDir,
-        ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}),
-        onEvent: (event) => {
-          const rt = runtime;
-          if (!rt) return;
-          if (event.type === 'failed' && event.replica.failure) rt.failures.set(event.replica.id, event.replica.failure);
-          syncBackends(rt, event.replica.service).catch((error: unknown) => onError(error, `router backends of ${event.replica.service}`));
-          wakers.wakeAll();
-        },
-      });
+      const onEvent: ReplicaEventListener = (event) => {
+        const rt = runtime;
+        if (!rt) return;
+        if (event.type === 'failed' && event.replica.failure) rt.failures.set(event.replica.id, event.replica.failure);
+        syncBackends(rt, event.replica.service).catch((error: unknown) => onError(error, `router backends of ${event.replica.service}`));
+        wakers.wakeAll();
+      };
+      const target = options.createTarget
+        ? options.createTarget(onEvent)
+        : createLocalTarget({ clock, recordsDir, ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}), onEvent });
       runtime = {
         db: options.db,
         clock,

@@ -105,7 +105,7 @@ async function restoreService(rt: ControllerRuntime, releaseId: number, signal: 
         .listReplicas()
         .filter((r) => r.service === service && r.version === release.version)
         .map((r) => r.id);
-    await startReplicas(rt, { version: release.version, service: release.config, workdir }, Math.max(0, release.config.replicas - replicaIds().length));
+    await startReplicas(rt, { version: release.version, service: release.config, workdir, digest: release.digest }, Math.max(0, release.config.replicas - replicaIds().length));
     const ids = replicaIds();
     const shutdown = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(new Error('the server is shutting down'));

@@ -106,6 +106,7 @@ async function withLease(rt: ControllerRuntime, d: Deployment, lease: LockLease)
           version,
           service: release.config,
           workdir: await materializeRelease(rt.blobs, rt.dataDir, release),
+          digest: release.digest,
         }));
         releases.set(version, pending);
       }

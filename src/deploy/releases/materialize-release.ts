@@ -7,13 +7,22 @@ import type { Release } from './release.js';
 
 const markerName = '.slipway-release';
 
+/** Where an agent gets a release's archive: the server's blob route (undefined: the blob is gone). */
+export interface ReleaseArchiveSource {
+  get(digest: string): Promise<AsyncIterable<Uint8Array> | undefined>;
+}
+
 /**
  * The release's files in `<dataDir>/releases/<service>/<version>/`, unpacked once: into a temporary
  * sibling, made read-only, then renamed into place, so a reader never sees a half-unpacked release and
  * concurrent calls agree (the loser of the rename discards its copy). The marker file holds the digest,
  * which is checked on every later call.
  */
-export async function materializeRelease(blobs: BlobStore, dataDir: string, release: Release): Promise<string> {
+export async function materializeRelease(
+  blobs: Pick<BlobStore, 'get'> | ReleaseArchiveSource,
+  dataDir: string,
+  release: Pick<Release, 'service' | 'version' | 'digest'>,
+): Promise<string> {
   const dir = join(dataDir, 'releases', release.service, release.version);
   if (await holdsDigest(dir, release.digest)) return dir;
   const source = await blobs.get(release.digest);

@@ -11,6 +11,11 @@ export interface TargetRelease {
   service: ServiceSpec;
   /** The release's checked-out/unpacked directory; the start command runs here. */
   workdir: string;
+  /**
+   * sha256 of the release files' archive in the blob store. Targets whose replicas run on other hosts
+   * (agents) fetch the files by it instead of reading `workdir`, which is on the server's host.
+   */
+  digest?: string;
 }
 
 /**

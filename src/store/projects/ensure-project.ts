@@ -11,14 +11,15 @@ export interface EnsureProjectInput {
 
 /**
  * Returns the project called `name`, creating it when missing. An existing project is returned as it
- * is: repoUrl and defaultBranch only apply on creation.
+ * is: repoUrl and defaultBranch only apply on creation. A project made here belongs to the team
+ * `default` (people's requests create theirs in their own team first, see src/api/auth).
  */
 export async function ensureProject(db: Db, input: EnsureProjectInput): Promise<Project> {
   if (input.name.trim() === '') {
     throw new AppError(ErrorCode.invalidArgument, 'a project needs a non-empty name');
   }
   const inserted = await db.query<Project>(
-    `INSERT INTO projects (name, repo_url, default_branch) VALUES ($1, $2, $3)
+    `INSERT INTO projects (name, repo_url, default_branch, team_id) VALUES ($1, $2, $3, (SELECT id FROM teams WHERE name = 'default'))
      ON CONFLICT (name) DO NOTHING RETURNING ${projectColumns}`,
     [input.name, input.repoUrl ?? null, input.defaultBranch ?? 'main'],
   );

@@ -7,6 +7,8 @@ export interface ListRunsOptions {
   projectId?: number;
   /** At most this many runs, 1..1000. Default 50. */
   limit?: number;
+  /** Only runs of projects owned by these teams. Default: every team's. */
+  teamIds?: readonly number[];
 }
 
 export const maxListRunsLimit = 1000;
@@ -19,12 +21,11 @@ export async function listRuns(db: Db, options: ListRunsOptions = {}): Promise<R
   }
   // Ids grow in creation order, and within a project in run-number order (createRun numbers and
   // inserts under the project's row lock), so id order is newest first either way.
-  const result =
-    options.projectId === undefined
-      ? await db.query<Run>(`SELECT ${runColumns} FROM runs ORDER BY id DESC LIMIT $1`, [limit])
-      : await db.query<Run>(`SELECT ${runColumns} FROM runs WHERE project_id = $1 ORDER BY id DESC LIMIT $2`, [
-          options.projectId,
-          limit,
-        ]);
+  const filters: string[] = [];
+  const params: unknown[] = [limit];
+  if (options.projectId !== undefined) filters.push(`project_id = $${params.push(options.projectId)}`);
+  if (options.teamIds !== undefined) filters.push(`project_id IN (SELECT id FROM projects WHERE team_id = ANY($${params.push(options.teamIds)}::bigint[]))`);
+  const where = filters.length === 0 ? '' : `WHERE ${filters.join(' AND ')}`;
+  const result = await db.query<Run>(`SELECT ${runColumns} FROM runs ${where} ORDER BY id DESC LIMIT $1`, params);
   return result.rows;
 }

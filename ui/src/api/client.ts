@@ -1,4 +1,4 @@
-import { readIdentity } from '../identity.js';
+import { clearIdentity, readCsrfToken } from '../identity.js';
 
 /** An error answer of the API (`{error: {code, message, details}}`), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -12,17 +12,20 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API on this origin with the identity the user gave (x-slipway-actor / x-slipway-role). */
+/**
+ * Calls the API on this origin with the session cookie; changes also send the session's CSRF token.
+ * A 401 means the session ended: the page shows the sign-in form again.
+ */
 export async function api<T>(path: string, init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const identity = readIdentity();
-  if (identity.actor) headers['x-slipway-actor'] = identity.actor;
-  if (identity.role) headers['x-slipway-role'] = identity.role;
+  const method = init.method ?? 'GET';
+  const csrf = readCsrfToken();
+  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(path, {
-      method: init.method ?? 'GET',
+      method,
       headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       ...(init.signal ? { signal: init.signal } : {}),
@@ -33,6 +36,7 @@ export async function api<T>(path: string, init: { method?: 'GET' | 'POST' | 'PU
   }
   const text = await response.text();
   const json = text === '' ? undefined : safeParse(text);
+  if (response.status === 401 && path !== '/api/v1/session') clearIdentity();
   if (!response.ok) {
     const problem = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
     throw new ApiError(problem?.message ?? `${response.status} ${response.statusText}`, response.status, problem?.code ?? 'unknown');

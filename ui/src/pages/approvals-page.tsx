@@ -154,7 +154,7 @@ function ApprovalCard({ approval, project, onDecided }: { approval: Approval; pr
       <Decisions approval={approval} />
       <label htmlFor={commentId}>Comment</label>
       <textarea id={commentId} value={comment} onChange={(e) => setComment(e.target.value)} rows={2} maxLength={2000} />
-      {identity.actor === '' ? <p className="muted">Enter your name at the top to decide.</p> : null}
+      {identity.actor === '' ? <p className="muted">Sign in at the top to decide.</p> : null}
       <ErrorBanner error={error} />
       <div className="actions">
         <button type="button" className="primary" disabled={busy || identity.actor === ''} onClick={() => decide('approve')}>

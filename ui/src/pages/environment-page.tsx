@@ -94,7 +94,7 @@ export function EnvironmentPage({ project, environment }: { project: string; env
               Roll back…
             </button>
           </div>
-          {identity.actor === '' ? <p className="muted">Enter your name at the top to roll back.</p> : null}
+          {identity.actor === '' ? <p className="muted">Sign in at the top to roll back.</p> : null}
           <ErrorBanner error={error} />
           {result ? <p role="status">{result}</p> : null}
         </section>

@@ -3,6 +3,7 @@ import * as agentRoutes from '../../agents/register-agent-routes.js';
 import * as approvalRoutes from '../../agents/register-approval-routes.js';
 import * as blobRoutes from '../../agents/register-blob-routes.js';
 import * as deployStepRoutes from '../../agents/register-deploy-step-routes.js';
+import * as deployAgentRoutes from '../../agents/register-deploy-agent-routes.js';
 import { type ApiOperation, createdOrExisting } from '../api-operation.js';
 import { approvalStepGateSchema, artifactSchema, deploymentSchema, sseStream, tarArchive } from '../response-schemas.js';
 
@@ -12,7 +13,7 @@ const approvalAnswer = z.object({ approval: approvalStepGateSchema });
 const digestParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/) });
 
 /** Agent-only routes: the agent token, and for a job's routes its current fencing token (409 when stale). */
-const agentOperationList: readonly Omit<ApiOperation, 'tag' | 'agentOnly'>[] = [
+const agentOperationList: readonly Omit<ApiOperation, 'tag' | 'agentOnly' | 'access'>[] = [
   {
     method: 'POST',
     path: '/api/v1/agents/register',
@@ -177,6 +178,36 @@ const agentOperationList: readonly Omit<ApiOperation, 'tag' | 'agentOnly'>[] = [
     responses: { 200: { description: 'The deployment, aborting or already finished.', schema: deploymentAnswer } },
     errors: [404, 409],
   },
+  {
+    method: 'GET',
+    path: '/api/v1/agents/:id/replica-commands',
+    operationId: 'streamReplicaCommands',
+    summary: "A deploy agent's held-open stream of replica commands (SLIPWAY_DEPLOY_TARGET=agents)",
+    params: deployAgentRoutes.deployAgentParams,
+    responses: {
+      200: {
+        description: 'Commands.',
+        contentType: 'text/event-stream',
+        schema: sseStream('`hello` {leaseMs}, then `command`: {type: start, commandId, release: {version, service, digest}, index} or {type: stop, commandId, replicaId, timeoutMs}.'),
+      },
+    },
+    errors: [404, 412],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/agents/:id/replica-reports',
+    operationId: 'reportReplicas',
+    summary: "A deploy agent's command results, replica events and replicas, in order; also its heartbeat",
+    params: deployAgentRoutes.deployAgentParams,
+    body: { schema: deployAgentRoutes.replicaReportBody },
+    responses: { 200: { description: 'Applied.', schema: z.object({ ok: z.literal(true) }) } },
+    errors: [404, 412],
+  },
 ];
 
-export const agentOperations: readonly ApiOperation[] = agentOperationList.map((operation) => ({ ...operation, tag: 'agents', agentOnly: true }));
+export const agentOperations: readonly ApiOperation[] = agentOperationList.map((operation) => ({
+  ...operation,
+  tag: 'agents',
+  agentOnly: true,
+  access: { kind: 'agent' },
+}));

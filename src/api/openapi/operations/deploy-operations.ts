@@ -15,11 +15,11 @@ const decisionOperations = (['approve', 'reject'] as const).map(
   (decision): ApiOperation => ({
     method: 'POST',
     path: `/api/v1/approvals/:id/${decision}`,
+    access: { kind: 'project', role: 'viewer', from: 'approval' },
     operationId: `${decision}Approval`,
     summary: decision === 'approve' ? 'Approve an approval request' : 'Reject an approval request',
     description: "The run's author can never decide their own change; roles and counts come from the environment's rules.",
     tag: 'approvals',
-    identity: true,
     params: environmentRoutes.approvalParams,
     body: { schema: environmentRoutes.decisionBody, required: false },
     responses: { 200: { description: 'The request after the decision.', schema: approvalAnswer } },
@@ -32,10 +32,10 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/api/v1/deployments',
+    access: { kind: 'project', role: 'maintainer', from: 'body', creates: true },
     operationId: 'submitDeployment',
     summary: 'Submit a deployment of a service version to an environment',
     tag: 'deployments',
-    identity: true,
     body: { schema: deploymentRoutes.submitBody },
     responses: {
       202: { description: 'Submitted; the rollout runs in the server.', schema: z.object({ deployment: projectDeploymentSchema, created: z.literal(true) }) },
@@ -46,6 +46,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/router',
+    access: { kind: 'user' },
     operationId: 'getRouter',
     summary: "The traffic router's address, for clients that send traffic to deployed services",
     tag: 'deployments',
@@ -55,6 +56,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/deployments/:id',
+    access: { kind: 'project', role: 'viewer', from: 'deployment' },
     operationId: 'getDeployment',
     summary: 'A deployment with its rollout',
     tag: 'deployments',
@@ -65,6 +67,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/projects/:project/environments/:name/deployments',
+    access: { kind: 'project', role: 'viewer', from: 'project' },
     operationId: 'listDeployments',
     summary: "An environment's deployments, newest first",
     tag: 'deployments',
@@ -76,10 +79,10 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/api/v1/deployments/:id/promote',
+    access: { kind: 'project', role: 'maintainer', from: 'deployment' },
     operationId: 'promoteDeployment',
     summary: 'Promote a canary deployment to its next step, or fully',
     tag: 'deployments',
-    identity: true,
     params: deploymentRoutes.idParams,
     body: { schema: deploymentRoutes.promoteBody, required: false },
     responses: { 200: { description: 'The deployment.', schema: deploymentAnswer } },
@@ -88,10 +91,10 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/api/v1/deployments/:id/abort',
+    access: { kind: 'project', role: 'maintainer', from: 'deployment' },
     operationId: 'abortDeployment',
     summary: 'Abort a deployment: traffic returns to the stable version',
     tag: 'deployments',
-    identity: true,
     params: deploymentRoutes.idParams,
     body: { schema: deploymentRoutes.abortBody, required: false },
     responses: { 200: { description: 'The deployment.', schema: deploymentAnswer } },
@@ -100,10 +103,10 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/api/v1/projects/:project/environments/:name/rollback',
+    access: { kind: 'project', role: 'maintainer', from: 'project' },
     operationId: 'rollBackEnvironment',
     summary: 'Roll an environment back to its previous (or a named) version',
     tag: 'deployments',
-    identity: true,
     params: deploymentRoutes.environmentParams,
     body: { schema: deploymentRoutes.rollbackBody, required: false },
     responses: { 202: { description: 'The rollback deployment.', schema: z.object({ action: z.string(), deployment: projectDeploymentSchema }) } },
@@ -112,10 +115,10 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'PUT',
     path: '/api/v1/projects/:project/environments/:name',
+    access: { kind: 'project', role: 'maintainer', from: 'project', creates: true },
     operationId: 'putEnvironment',
     summary: 'Create or change an environment and its protection rules (maintainers)',
     tag: 'environments',
-    identity: true,
     params: environmentRoutes.environmentParams,
     body: { schema: environmentRoutes.putBody, required: false },
     responses: createdOrExisting(environmentAnswer, 'Created.', 'Changed.'),
@@ -124,6 +127,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/projects/:project/environments/:name',
+    access: { kind: 'project', role: 'viewer', from: 'project' },
     operationId: 'getEnvironment',
     summary: 'An environment',
     tag: 'environments',
@@ -134,6 +138,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/projects/:project/environments',
+    access: { kind: 'project', role: 'viewer', from: 'project' },
     operationId: 'listEnvironments',
     summary: "A project's environments",
     tag: 'environments',
@@ -144,10 +149,10 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'DELETE',
     path: '/api/v1/projects/:project/environments/:name',
+    access: { kind: 'project', role: 'maintainer', from: 'project' },
     operationId: 'deleteEnvironment',
     summary: 'Delete an environment (maintainers)',
     tag: 'environments',
-    identity: true,
     params: environmentRoutes.environmentParams,
     responses: noContent,
     errors: [403, 404],
@@ -155,6 +160,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/approvals',
+    access: { kind: 'user' },
     operationId: 'listApprovals',
     summary: 'Approval requests, optionally by status and project',
     tag: 'approvals',
@@ -165,6 +171,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/approvals/:id',
+    access: { kind: 'project', role: 'viewer', from: 'approval' },
     operationId: 'getApproval',
     summary: 'An approval request',
     tag: 'approvals',
@@ -176,6 +183,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'PUT',
     path: '/api/v1/projects/:project/secrets/:name',
+    access: { kind: 'project', role: 'maintainer', from: 'project', creates: true },
     operationId: 'setSecret',
     summary: 'Set a secret, project-wide or for one environment (creates the project if need be)',
     tag: 'secrets',
@@ -187,6 +195,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/projects/:project/secrets',
+    access: { kind: 'project', role: 'maintainer', from: 'project' },
     operationId: 'listSecrets',
     summary: "A project's secret names and scopes (never values)",
     tag: 'secrets',
@@ -203,6 +212,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'DELETE',
     path: '/api/v1/projects/:project/secrets/:name',
+    access: { kind: 'project', role: 'maintainer', from: 'project' },
     operationId: 'deleteSecret',
     summary: 'Delete a secret',
     tag: 'secrets',
@@ -215,6 +225,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/audit',
+    access: { kind: 'admin' },
     operationId: 'listAuditEntries',
     summary: 'Audit entries, filtered, oldest first (page on with after = nextAfter)',
     tag: 'audit',
@@ -226,6 +237,7 @@ export const deployOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/audit/verify',
+    access: { kind: 'admin' },
     operationId: 'verifyAuditChain',
     summary: "Verify the audit log's hash chain",
     tag: 'audit',

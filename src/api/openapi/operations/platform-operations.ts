@@ -27,6 +27,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/api/v1/telemetry',
+    access: { kind: 'user' },
     operationId: 'ingestTelemetry',
     summary: 'Ingest one TelemetryBatch (protobuf, or its JSON form) of request events',
     tag: 'canary',
@@ -47,6 +48,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/canary/policy',
+    access: { kind: 'user' },
     operationId: 'getCanaryPolicy',
     summary: 'The policy new rollouts pin',
     tag: 'canary',
@@ -55,6 +57,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'PUT',
     path: '/api/v1/canary/policy',
+    access: { kind: 'admin' },
     operationId: 'setCanaryPolicy',
     summary: 'Set the policy of new rollouts, or of one running rollout',
     tag: 'canary',
@@ -66,6 +69,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/canary/decisions',
+    access: { kind: 'user' },
     operationId: 'listCanaryDecisions',
     summary: 'Canary decisions after a sequence; with wait=1 held open until one arrives',
     tag: 'canary',
@@ -75,6 +79,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/canary/decisions/:sequence',
+    access: { kind: 'user' },
     operationId: 'getCanaryDecision',
     summary: 'One decision with its evidence',
     tag: 'canary',
@@ -85,6 +90,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/canary/rollouts/:id',
+    access: { kind: 'user' },
     operationId: 'getCanaryRollout',
     summary: "A rollout, and the engine's state of it when it runs here",
     tag: 'canary',
@@ -95,6 +101,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/api/v1/webhooks/github',
+    access: { kind: 'public' },
     operationId: 'receiveGitHubWebhook',
     summary: 'A GitHub push or pull_request webhook starts the project pipeline at the pushed commit',
     description: `Verified with X-Hub-Signature-256 (SLIPWAY_GITHUB_WEBHOOK_SECRET); once per X-GitHub-Delivery. ${webhookNotes}`,
@@ -111,6 +118,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/api/v1/webhooks/gitlab',
+    access: { kind: 'public' },
     operationId: 'receiveGitLabWebhook',
     summary: 'A GitLab push hook starts the project pipeline at the pushed commit',
     description: `Verified with X-Gitlab-Token (SLIPWAY_GITLAB_WEBHOOK_TOKEN). ${webhookNotes}`,
@@ -127,10 +135,10 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'PUT',
     path: '/api/v1/notifications/webhooks/:name',
+    access: { kind: 'admin' },
     operationId: 'putNotificationWebhook',
     summary: 'Create or change a notification webhook (maintainers)',
     tag: 'notifications',
-    identity: true,
     params: notificationRoutes.nameParams,
     body: { schema: webhookSchema },
     responses: createdOrExisting(z.object({ webhook: notificationWebhookSchema }), 'Created.', 'Changed.'),
@@ -139,6 +147,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/notifications/webhooks',
+    access: { kind: 'admin' },
     operationId: 'listNotificationWebhooks',
     summary: 'Notification webhooks, URLs masked',
     tag: 'notifications',
@@ -147,6 +156,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/notifications/webhooks/:name',
+    access: { kind: 'admin' },
     operationId: 'getNotificationWebhook',
     summary: 'A notification webhook with its recent deliveries',
     tag: 'notifications',
@@ -157,10 +167,10 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'DELETE',
     path: '/api/v1/notifications/webhooks/:name',
+    access: { kind: 'admin' },
     operationId: 'deleteNotificationWebhook',
     summary: 'Delete a notification webhook (maintainers)',
     tag: 'notifications',
-    identity: true,
     params: notificationRoutes.nameParams,
     responses: { 204: { description: 'Deleted.' } },
     errors: [403, 404, 412],
@@ -168,6 +178,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/notifications/deliveries',
+    access: { kind: 'admin' },
     operationId: 'listNotificationDeliveries',
     summary: 'Notification deliveries, optionally by webhook and status',
     tag: 'notifications',
@@ -177,6 +188,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/health',
+    access: { kind: 'public' },
     operationId: 'getHealth',
     summary: 'Readiness: the server and its store',
     tag: 'system',
@@ -188,6 +200,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/openapi.json',
+    access: { kind: 'public' },
     operationId: 'getOpenApiDocument',
     summary: 'This document: the routes this server serves',
     tag: 'system',
@@ -196,6 +209,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/healthz',
+    access: { kind: 'public' },
     operationId: 'getLiveness',
     summary: 'Liveness: the process serves HTTP',
     tag: 'system',
@@ -204,6 +218,7 @@ export const platformOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/metrics',
+    access: { kind: 'public' },
     operationId: 'getMetrics',
     summary: 'Prometheus metrics',
     tag: 'system',

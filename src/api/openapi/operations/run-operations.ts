@@ -16,6 +16,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/api/v1/runs',
+    access: { kind: 'project', role: 'developer', from: 'body', creates: true },
     operationId: 'startRun',
     summary: 'Start a run from posted pipeline YAML, or from .pipeline.yml at a ref of the project repository',
     tag: 'runs',
@@ -27,6 +28,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/runs',
+    access: { kind: 'user' },
     operationId: 'listRuns',
     summary: 'The newest runs, optionally of one project',
     tag: 'runs',
@@ -36,6 +38,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/runs/:id',
+    access: { kind: 'project', role: 'viewer', from: 'run' },
     operationId: 'getRun',
     summary: 'A run with its jobs and their steps',
     tag: 'runs',
@@ -46,6 +49,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/api/v1/runs/:id/cancel',
+    access: { kind: 'project', role: 'developer', from: 'run' },
     operationId: 'cancelRun',
     summary: 'Cancel a run: waiting jobs at once, running jobs by their agents within a second',
     tag: 'runs',
@@ -61,6 +65,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/jobs/:id/logs',
+    access: { kind: 'project', role: 'viewer', from: 'job' },
     operationId: 'streamJobLog',
     summary: "A job's log as it is written",
     description: 'Resumes from the Last-Event-ID header (a byte offset) after a dropped connection; the stream ends with the log.',
@@ -74,6 +79,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/jobs/:id/log.txt',
+    access: { kind: 'project', role: 'viewer', from: 'job' },
     operationId: 'getJobLogText',
     summary: "A job's stored log as plain text, without holding a stream open",
     tag: 'runs',
@@ -85,6 +91,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/projects',
+    access: { kind: 'user' },
     operationId: 'listProjects',
     summary: 'Every project with its newest run',
     tag: 'projects',
@@ -93,6 +100,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/runs/:id/artifacts',
+    access: { kind: 'project', role: 'viewer', from: 'run' },
     operationId: 'listRunArtifacts',
     summary: "A run's artifacts",
     tag: 'artifacts',
@@ -102,6 +110,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/runs/:id/artifacts/:artifactId/archive',
+    access: { kind: 'project', role: 'viewer', from: 'run' },
     operationId: 'downloadRunArtifact',
     summary: 'Download one artifact as a tar archive',
     tag: 'artifacts',
@@ -112,6 +121,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/runs/:id/artifacts/:artifactId/files',
+    access: { kind: 'project', role: 'viewer', from: 'run' },
     operationId: 'listRunArtifactFiles',
     summary: "The files inside an artifact's archive",
     tag: 'artifacts',
@@ -131,6 +141,7 @@ export const runOperations: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/api/v1/runs/:id/artifacts/:artifactId/files/*',
+    access: { kind: 'project', role: 'viewer', from: 'run' },
     operationId: 'getRunArtifactFile',
     summary: 'One file of an artifact: small ones inline with their content type, others as a download',
     tag: 'artifacts',

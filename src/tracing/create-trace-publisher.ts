@@ -1,0 +1,96 @@
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { claimFinishedRecords } from './claim-finished-records.js';
+import { describeDeploymentSpans, describeRunSpans } from './describe-spans.js';
+import { resolveTracePublisherOptions, type TracePublisherOptions } from './trace-publisher-options.js';
+import { toReadableSpan } from './to-readable-span.js';
+
+export interface TracePublisher {
+  /** The first poll (it fixes the cursors' floor on a store's first start), then polls until stop(). Never throws: failures are logged. */
+  start(): Promise<void>;
+  /** Stops polling and flushes the spans handed to the exporter (each request ends within exportTimeoutMs). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Exports finished runs and deployments as OpenTelemetry traces: a loop that claims what finished since
+ * its last poll (claim-finished-records.ts), describes it as spans (describe-spans.ts) and hands them to
+ * the SDK's BatchSpanProcessor and OTLP/HTTP exporter. Like the notifier it reads rows after the fact,
+ * so a slow or unreachable collector never slows a run or a deployment; it only delays (or, past the
+ * exporter's timeout, loses) their spans.
+ */
+export function createTracePublisher(options: TracePublisherOptions): TracePublisher {
+  const o = resolveTracePublisherOptions(options);
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: o.serviceName, [ATTR_SERVICE_VERSION]: o.serviceVersion });
+  const scope = { name: 'slipway', version: o.serviceVersion };
+  const exporter = loggingExporter(new OTLPTraceExporter({ url: o.tracesUrl, timeoutMillis: o.exportTimeoutMs }), o.logger);
+  // Every value given: the SDK's OTEL_BSP_* fallbacks are not consulted (config/ is the one reader of
+  // the environment). The loop flushes after every poll, so the queue holds at most one poll's spans.
+  const processor = new BatchSpanProcessor(exporter, {
+    maxQueueSize: 100_000,
+    maxExportBatchSize: o.maxExportBatchSize,
+    scheduledDelayMillis: o.pollIntervalMs,
+    exportTimeoutMillis: o.exportTimeoutMs,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | undefined;
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+
+  const tick = async (): Promise<void> => {
+    try {
+      const claimed = await claimFinishedRecords(o.db, o.clock, o.claim);
+      const spans = [...claimed.runs.flatMap(describeRunSpans), ...claimed.deployments.flatMap(describeDeploymentSpans)];
+      if (spans.length === 0) return;
+      for (const span of spans) processor.onEnd(toReadableSpan(span, resource, scope));
+      // Waiting for the export paces the loop to the collector: a slow one is polled less often rather
+      // than handed more than the queue holds.
+      await processor.forceFlush();
+    } catch (err) {
+      o.logger.error({ err }, 'trace export poll failed');
+    }
+  };
+
+  const schedule = () => {
+    if (stopping) return;
+    timer = setTimeout(() => {
+      ticking = tick().finally(schedule);
+    }, o.pollIntervalMs);
+  };
+
+  return {
+    start: async () => {
+      ticking = tick().finally(schedule);
+      await ticking;
+    },
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        clearTimeout(timer);
+        await ticking;
+        clearTimeout(timer);
+        await processor.shutdown().catch((err: unknown) => o.logger.error({ err }, 'trace export shutdown failed'));
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** The OTLP exporter reports failures only to the OpenTelemetry diag logger: say them in the server's log. */
+function loggingExporter(inner: SpanExporter, logger: TracePublisherOptions['logger']): SpanExporter {
+  return {
+    export: (spans: ReadableSpan[], done: Parameters<SpanExporter['export']>[1]) => {
+      inner.export(spans, (result) => {
+        // ExportResultCode.SUCCESS is 0 (@opentelemetry/core, not a dependency of ours).
+        if (result.error !== undefined || result.code !== 0) {
+          logger.warn({ err: result.error, spans: spans.length }, 'could not export spans to the OTLP endpoint');
+        }
+        done(result);
+      });
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+  };
+}
