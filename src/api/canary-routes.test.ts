@@ -167,6 +167,16 @@ for (const busService of busServices.filter((b) => b.name !== 'nats' && b.probe.
       expect(set.body).toEqual({ policy: { name: 'lenient', version: lenientVersion }, appliesTo: 'new rollouts' });
       expect(lenientVersion).not.toBe(firstPolicy.policy.version);
       expect(await (await fetch(`${platform.url}/api/v1/canary/policy`)).json()).toEqual({ policy: { name: 'lenient', version: lenientVersion } });
+      // Recorded with who set it, what it replaced and its text; the refused one left no entry.
+      const audited = (await (await fetch(`${platform.url}/api/v1/audit?action=policy.set`)).json()) as { entries: { actor: string; before: unknown; after: unknown }[] };
+      expect(audited.entries).toContainEqual(
+        expect.objectContaining({
+          actor: 'admin',
+          before: { name: 'strict', version: firstPolicy.policy.version },
+          after: { name: 'lenient', version: lenientVersion, source: policyYaml('lenient', 0.9) },
+        }),
+      );
+      expect(audited.entries.some((entry) => JSON.stringify(entry.after).includes('broken'))).toBe(false);
 
       await post('/api/v1/telemetry', JSON.stringify(errorBurst(id('web-2'), 2)), 'application/json');
       await post('/api/v1/telemetry', JSON.stringify(errorBurst(id('web-3'), 2)), 'application/json');

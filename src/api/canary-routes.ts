@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type CanaryService, type DecisionRecord, getDecision, getRollout, listDecisions, maxListDecisionsLimit, registerTelemetryRoutes } from '../canary/index.js';
+import { appendAuditEntry } from '../audit/index.js';
+import { type CanaryService, type DecisionRecord, getDecision, getRollout, listDecisions, maxListDecisionsLimit, parsePolicy, registerTelemetryRoutes } from '../canary/index.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { parseBody } from './agents/parse-body.js';
+import { readRequestIdentity } from './request-identity.js';
 
 export interface CanaryRouteDeps {
   canary: CanaryService;
@@ -47,11 +49,23 @@ export function registerCanaryRoutes(app: FastifyInstance, deps: CanaryRouteDeps
       if (rollout !== undefined && !canary.engine.hasRollout(rollout)) {
         throw new AppError(ErrorCode.notFound, `rollout ${rollout} is not running in this server's canary engine: omit ?rollout= to set the policy of new rollouts`);
       }
-      const result = canary.setPolicy(request.body, rollout === undefined ? {} : { rolloutId: rollout });
-      if (!result.ok) {
-        const problems = result.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`);
-        throw new AppError(ErrorCode.invalidArgument, `the policy is invalid:\n${problems.join('\n')}`, { details: { problems: result.diagnostics } });
+      // Checked first, then recorded, then applied: a policy never changes without its audit entry.
+      const checked = parsePolicy(request.body, 'api');
+      if (!checked.ok) {
+        const problems = checked.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`);
+        throw new AppError(ErrorCode.invalidArgument, `the policy is invalid:\n${problems.join('\n')}`, { details: { problems: checked.diagnostics } });
       }
+      const before = canary.currentPolicy();
+      await appendAuditEntry(canary.db, {
+        ...readRequestIdentity(request),
+        action: 'policy.set',
+        subject: { type: 'policy', id: rollout === undefined ? 'new-rollouts' : `rollout/${rollout}` },
+        // The pinned policy of new rollouts before; a rollout's own was that or an earlier one.
+        before: rollout === undefined ? { name: before.name, version: before.version } : null,
+        after: { name: checked.policy.name, version: checked.policy.version, source: request.body },
+      });
+      const result = canary.setPolicy(request.body, rollout === undefined ? {} : { rolloutId: rollout });
+      if (!result.ok) throw new AppError(ErrorCode.internal, 'the policy checked a moment ago was refused when applied');
       return { policy: { name: result.policy.name, version: result.policy.version }, appliesTo: rollout === undefined ? 'new rollouts' : `rollout ${rollout}` };
     });
   });

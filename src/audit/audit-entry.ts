@@ -1,6 +1,6 @@
 /**
  * The actions the log records. Open-ended in the store (text), closed here so a typo is a compile
- * error. policy.* joins this list when its route records one.
+ * error.
  */
 export const auditActions = [
   'run.trigger',
@@ -24,6 +24,7 @@ export const auditActions = [
   'project.create',
   'token.issue',
   'token.revoke',
+  'policy.set',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
