@@ -36,6 +36,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const runsFinished = new Counter({ ...help('slipway_runs_finished_total'), labelNames: ['status'] });
   const jobsFinished = new Counter({ ...help('slipway_jobs_finished_total'), labelNames: ['status'] });
   const jobDuration = new Histogram({ ...help('slipway_job_duration_seconds'), buckets: jobDurationBuckets });
+  const stageDuration = new Histogram({ ...help('slipway_stage_duration_seconds'), labelNames: ['stage'], buckets: jobDurationBuckets });
   const queueWait = new Histogram({ ...help('slipway_job_queue_wait_seconds'), buckets: queueWaitBuckets });
   // Set once the store-backed gauges exist: the read they share this scrape.
   let queueRead: (() => Promise<unknown>) | undefined;
@@ -114,6 +115,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       if (durationSeconds !== undefined) jobDuration.observe(nonNegative(durationSeconds));
     },
     runFinished: (status) => runsFinished.inc({ status }),
+    stageFinished: (stage, durationSeconds) => stageDuration.observe({ stage }, nonNegative(durationSeconds)),
     watchAgents: (read) => {
       readAgents = read;
       return () => {

@@ -7,6 +7,7 @@ export const metricHelp = {
   slipway_runs_finished_total: 'Runs that reached a final status, by status (succeeded, failed, canceled).',
   slipway_jobs_finished_total: 'Jobs that reached a final status through an agent report, by status.',
   slipway_job_duration_seconds: 'Duration of the attempt that finished a job, from its claim (started_at) to its report.',
+  slipway_stage_duration_seconds: 'Duration of a stage in a finished run, by stage name: from its first job start to its last job finish.',
   slipway_job_queue_wait_seconds: 'Time a job waited between becoming claimable (ready_at) and being claimed by an agent.',
   slipway_jobs_queued: 'Jobs queued in the store (claimable now or after a retry backoff), read at scrape time.',
   slipway_jobs_running: 'Jobs leased to an agent in the store (all server replicas), read at scrape time.',

@@ -74,6 +74,8 @@ describePglite('metrics end to end', (h) => {
     expect(sampleValue(samples, 'slipway_runs_finished_total', { status: 'succeeded' })).toBe(1);
     expect(sampleValue(samples, 'slipway_job_queue_wait_seconds_count')).toBe(2);
     expect(sampleValue(samples, 'slipway_job_duration_seconds_count')).toBe(2);
+    // One observation per stage of the finished run, labelled with its name.
+    expect(sampleValue(samples, 'slipway_stage_duration_seconds_count', { stage: 'a' })).toBe(1);
     expect(sampleValue(samples, 'slipway_agents_connected')).toBe(1);
     expect(sampleValue(samples, 'slipway_agent_slots')).toBe(2);
     expect(sampleValue(samples, 'slipway_agent_slots_busy')).toBe(0);

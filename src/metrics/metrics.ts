@@ -26,6 +26,8 @@ export interface Metrics {
   /** A job reached a final status by a report; the attempt's duration when its start is known. */
   jobFinished(status: string, durationSeconds?: number): void;
   runFinished(status: string): void;
+  /** A stage of a finished run took `durationSeconds` (its first job's start to its last job's finish). */
+  stageFinished(stage: string, durationSeconds: number): void;
   /** The dispatcher's in-memory agents, read at scrape time; returns the unwatch function. */
   watchAgents(read: () => AgentLoad): () => void;
 

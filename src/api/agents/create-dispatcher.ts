@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { recordFinishedRun } from './record-finished-run.js';
 import type { Clock } from '../../clock/clock.js';
 import { finishLog } from '../../logs/index.js';
 import {
@@ -151,7 +152,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         if (outcome.accepted && isTerminalJobStatus(outcome.status)) {
           await finishLog(options.db, job.jobId);
           options.metrics?.jobFinished(outcome.status);
-          if (outcome.runStatus) options.metrics?.runFinished(outcome.runStatus);
+          if (outcome.runStatus) await recordFinishedRun(options.metrics, options.db, outcome.runId, outcome.runStatus);
         }
         return;
       }

@@ -14,6 +14,7 @@ import type { Metrics } from '../../metrics/index.js';
 import { extendLease, registerAgent, releaseUndeliveredJobs, reportJobResult } from '../../scheduler/index.js';
 import type { SecretCrypto } from '../../secrets/index.js';
 import { type Db, isTerminalJobStatus, type JobStatus } from '../../store/index.js';
+import { recordFinishedRun } from './record-finished-run.js';
 import { checkAgentToken } from './check-agent-token.js';
 import type { AgentTokenCache } from '../auth/agent-token-cache.js';
 import { checkCurrentLease } from './check-current-lease.js';
@@ -249,7 +250,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRouteDeps, 
         log.info({ runId: outcome.runId, status: outcome.status, durationMs }, 'job finished');
       } else log.info({ runId: outcome.runId, status: outcome.status, readyAt: outcome.readyAt }, 'job attempt failed: retrying');
       if (outcome.runStatus) {
-        deps.metrics?.runFinished(outcome.runStatus);
+        await recordFinishedRun(deps.metrics, deps.db, outcome.runId, outcome.runStatus);
         log.info({ runId: outcome.runId, runStatus: outcome.runStatus }, 'run finished');
       }
       return { status: outcome.status, runStatus: outcome.runStatus ?? null };

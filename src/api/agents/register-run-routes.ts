@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { recordFinishedRun } from './record-finished-run.js';
 import { z } from 'zod';
 import { appendAuditEntry } from '../../audit/index.js';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
@@ -112,7 +113,7 @@ export function registerRunRoutes(app: FastifyInstance, ctx: AgentRoutesContext)
     const { id } = parseBody(idParams, request.params, 'run id');
     const canceled = await cancelRun(ctx.db, ctx.clock, id);
     // Without running jobs the cancel finishes the run here; otherwise the last job's report does.
-    if (canceled.runStatus) ctx.metrics?.runFinished(canceled.runStatus);
+    if (canceled.runStatus) await recordFinishedRun(ctx.metrics, ctx.db, id, canceled.runStatus);
     for (const job of canceled.running) {
       if (ctx.dispatcher.cancelJob(job.jobId, job.leaseOwner)) continue;
       request.log.info({ jobId: job.jobId, agentId: job.leaseOwner }, 'agent not connected here: it stops at its next heartbeat');
