@@ -1,6 +1,6 @@
 import type { Db } from '../store/index.js';
 import { computeBackoffMs } from './backoff-schedule.js';
-import { type BreakerState, type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
+import { type BreakerState, type CircuitBreaker, createCircuitBreaker } from '../outbound/circuit-breaker.js';
 import { type ClaimedDelivery, claimDueDeliveries, markAttemptFailed, markDelivered, postponeDelivery } from './delivery-store.js';
 import { formatSlackPayload } from './format-slack-payload.js';
 import { type NotifierOptions, type ResolvedNotifierOptions, resolveNotifierOptions } from './notifier-options.js';

@@ -17,7 +17,7 @@
  */
 export { type NotificationEventKind, notificationEventKinds } from './notification-event.js';
 export { type BackoffOptions, computeBackoffMs, defaultBackoff } from './backoff-schedule.js';
-export { type BreakerState, type CircuitBreakerOptions, createCircuitBreaker, defaultCircuitBreaker } from './circuit-breaker.js';
+export { type BreakerState, type CircuitBreakerOptions, createCircuitBreaker, defaultCircuitBreaker } from '../outbound/circuit-breaker.js';
 export { formatSlackPayload, type SlackPayload } from './format-slack-payload.js';
 export { parseWebhookInput, type WebhookInput, webhookNamePattern } from './webhook-input.js';
 export { maskWebhookUrl } from './mask-webhook-url.js';

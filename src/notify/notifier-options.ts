@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock/clock.js';
 import type { Db } from '../store/index.js';
 import { type BackoffOptions, defaultBackoff } from './backoff-schedule.js';
-import { type CircuitBreakerOptions, defaultCircuitBreaker } from './circuit-breaker.js';
+import { type CircuitBreakerOptions, defaultCircuitBreaker } from '../outbound/circuit-breaker.js';
 import { defaultRecordEventsOptions, type RecordEventsOptions } from './record-events.js';
 
 export interface NotifierOptions {

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { checkCommitSha, checkRepoUrl } from './check-repo-url.js';
+import { callGitRemote, defaultGitRemoteCalls, type GitRemoteCalls } from './git-remote-calls.js';
 import { runGit } from './run-git.js';
 
 export interface OpenMirrorInput {
@@ -13,6 +14,8 @@ export interface OpenMirrorInput {
   cacheDir: string;
   /** Per git command; default runGit's. */
   timeoutMs?: number;
+  /** Retries and circuit breaker of clones and fetches; default one breaker per remote for the process. */
+  remoteCalls?: GitRemoteCalls;
 }
 
 /** Where the mirror of repoUrl lives: named by a hash, so no URL character reaches the file system. */
@@ -38,9 +41,9 @@ export async function openMirror(input: OpenMirrorInput): Promise<string> {
   const options = input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs };
   if (await hasCommit(dir, commitSha)) return dir;
   return withMirrorLock(dir, async () => {
-    if (!(await isMirror(dir))) await cloneMirror(repoUrl, input.cacheDir, dir, options);
+    if (!(await isMirror(dir))) await callGitRemote(input.remoteCalls ?? defaultGitRemoteCalls, repoUrl, () => cloneMirror(repoUrl, input.cacheDir, dir, options));
     if (await hasCommit(dir, commitSha)) return dir;
-    await fetchMirror(repoUrl, dir, options);
+    await callGitRemote(input.remoteCalls ?? defaultGitRemoteCalls, repoUrl, () => fetchMirror(repoUrl, dir, options));
     if (await hasCommit(dir, commitSha)) return dir;
     throw new AppError(
       ErrorCode.notFound,
@@ -60,8 +63,8 @@ export async function refreshMirror(input: Omit<OpenMirrorInput, 'commitSha'>): 
   const dir = mirrorDirFor(input.cacheDir, repoUrl);
   const options = input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs };
   return withMirrorLock(dir, async () => {
-    if (!(await isMirror(dir))) await cloneMirror(repoUrl, input.cacheDir, dir, options);
-    else await fetchMirror(repoUrl, dir, options);
+    if (!(await isMirror(dir))) await callGitRemote(input.remoteCalls ?? defaultGitRemoteCalls, repoUrl, () => cloneMirror(repoUrl, input.cacheDir, dir, options));
+    else await callGitRemote(input.remoteCalls ?? defaultGitRemoteCalls, repoUrl, () => fetchMirror(repoUrl, dir, options));
     return dir;
   });
 }

@@ -14,6 +14,8 @@ import { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3BlobStore } from '../../blobs/s3/blob-store.js';
+import { guardBlobStore } from '../../blobs/guard-blob-store.js';
+import { createOutboundGuard } from '../../outbound/guard-outbound.js';
 import { systemClock } from '../../clock/clock.js';
 import { isAppError } from '../../errors/app-error.js';
 import { createNotifier, type Notifier } from '../../notify/index.js';
@@ -174,6 +176,20 @@ describe('S3 and git remotes that never answer', () => {
     // 3 attempts of one idle timeout each, plus the SDK's backoff between them (well under a second each).
     expect(tookMs).toBeLessThan(3 * idleTimeoutMs + 5000);
     expect(silent!.accepted()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('behind its circuit breaker, a dead S3 endpoint fails the next upload at once, without connecting', { timeout: 30_000 }, async () => {
+    const endpoint = `http://127.0.0.1:${silent!.port}`;
+    const raw = createS3BlobStore({ bucket: 'never', endpoint, region: 'us-east-1', forcePathStyle: true, idleTimeoutMs: 300 });
+    const store = guardBlobStore(raw, createOutboundGuard('the S3 blob store', systemClock, { failureThreshold: 1, coolDownMs: 60_000 }), `${endpoint}/never`);
+    const upload = () => store.put(Readable.from([Buffer.from('bytes')])).then(() => undefined, (failure: unknown) => failure);
+    expect(await upload()).toMatchObject({ code: 'unavailable' });
+    const connectionsBefore = silent!.accepted();
+    const startedAt = Date.now();
+    const refused = await upload();
+    expect(Date.now() - startedAt).toBeLessThan(100);
+    expect(refused).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/the S3 blob store .* failed 1 times in a row: not tried again for 60 s \(circuit breaker\)/) });
+    expect(silent!.accepted()).toBe(connectionsBefore);
   });
 
   it('resolving a ref of a git remote that never answers fails within the timeout, as unavailable', { timeout: 30_000 }, async () => {
