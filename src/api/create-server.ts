@@ -15,6 +15,7 @@ import { registerAccessControl } from './auth/register-access-control.js';
 import { createAgentTokenCache } from './auth/agent-token-cache.js';
 import { systemClock } from '../clock/clock.js';
 import { type IdentityRouteDeps, registerIdentityRoutes } from './identity-routes.js';
+import { type DemoRouteDeps, registerDemoRoutes } from './demo-routes.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -44,6 +45,8 @@ export interface ServerOptions {
    * that is not public answers 503.
    */
   identity?: IdentityRouteDeps;
+  /** The web UI's demo button (POST/GET /api/v1/demo); without it those routes answer 404. */
+  demo?: DemoRouteDeps;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -94,6 +97,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   if (options.deployments) registerDeploymentRoutes(app, options.deployments);
   if (options.canary) registerCanaryRoutes(app, options.canary);
   if (options.notifications) registerNotificationRoutes(app, options.notifications);
+  if (options.demo) registerDemoRoutes(app, options.demo);
 
   return app;
 }

@@ -12,6 +12,7 @@ import { createDeployLock } from '../deploy/lock/create-deploy-lock.js';
 import { type AgentTarget, createAgentTarget } from '../deploy/targets/index.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { bootstrapIdentity } from '../identity/index.js';
+import { createDemoRunner } from '../demo/demo-runner.js';
 import { createMetrics } from '../metrics/index.js';
 import { createNotifier, type Notifier } from '../notify/index.js';
 import type { TracePublisher } from '../tracing/index.js';
@@ -124,8 +125,12 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
   });
   // Created once the store is open; until then the routes show no breaker state.
   let notifier: Notifier | undefined;
+  // The web UI's demo button runs `slipway demo` against this server's own port (set once it listens).
+  let ownUrl = '';
+  const demo = createDemoRunner({ clock: systemClock, serverUrl: () => ownUrl, workDir: join(config.dataDir, 'demo') });
   const app = createServer({
     identity: { db: deferredDb, clock: systemClock },
+    demo: { db: deferredDb, clock: systemClock, runner: demo },
     deployments: { db: deferredDb, controller: deployController },
     notifications: { db: deferredDb, clock: systemClock, readBreaker: (webhookId) => notifier?.readBreaker(webhookId) },
     canary: { canary },
@@ -175,6 +180,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
   const port = typeof address === 'object' && address ? address.port : config.port;
   const loopback = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host);
   const url = `http://${loopback ? 'localhost' : config.host}:${port}`;
+  ownUrl = `http://${loopbackHostFor(config.host)}:${port}`;
   hooks.onListening?.(url);
   // A taken router port leaves CI working: the deployment routes answer 503 saying why.
   await deployController.start().catch((err: unknown) => logger.error({ err }, 'deployments are unavailable'));
@@ -266,6 +272,8 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
     ...(adminToken === undefined ? {} : { adminToken }),
     close: () => {
       closing ??= (async () => {
+        // A demo the web UI started is a client of this server: it goes first.
+        await demo.close();
         // The agents first: their canceled jobs still report to this server.
         await schedules?.stop();
         await agents?.stop();

@@ -23,6 +23,7 @@ import { createTestDeployController } from '../../deploy/controller/test-support
 import { openGate } from '../../deploy/approvals/index.js';
 import { createUser, findProjectAccess, getUser, issueToken, type TeamRole } from '../../identity/index.js';
 import { fixtureServiceSpec, writeFixtureRelease } from '../../deploy/controller/test-support/deploy-fixture.js';
+import { createDemoRunner } from '../../demo/demo-runner.js';
 import { createSecretCrypto } from '../../secrets/index.js';
 import { describePglite } from '../../test-support/test-store.js';
 import type { ApiOperation } from '../openapi/api-operation.js';
@@ -85,6 +86,8 @@ describePglite('access control: every route × every caller', (h) => {
       secretCrypto: createSecretCrypto({ key: randomBytes(32) }),
       webhooks: { githubSecret: 'gh', gitlabToken: 'gl' },
       notifications: { db: h.db, clock: systemClock },
+      // A demo pointed at a closed port: starting it is real, and it ends at once, reaching nothing.
+      demo: createDemoRunner({ clock: systemClock, serverUrl: () => 'http://127.0.0.1:9', workDir: join(dir, 'demo') }),
     });
     url = platform.url;
     tokens.root = platform.adminToken;

@@ -17,6 +17,7 @@ import { systemClock } from '../../clock/clock.js';
 import type { DeployController } from '../../deploy/controller/index.js';
 import { createTestDeployController } from '../../deploy/controller/test-support/test-controller.js';
 import { createMetrics } from '../../metrics/index.js';
+import { createDemoRunner } from '../../demo/demo-runner.js';
 import { createSecretCrypto } from '../../secrets/index.js';
 import { describePglite } from '../../test-support/test-store.js';
 import { startTestPlatform, type TestPlatform } from '../test-support/start-test-platform.js';
@@ -51,6 +52,8 @@ describePglite('the OpenAPI document and the routes the server registers', (h) =
       secretCrypto: createSecretCrypto({ key: randomBytes(32) }),
       webhooks: { githubSecret: 'gh', gitlabToken: 'gl' },
       notifications: { db: h.db, clock: systemClock },
+      // A demo pointed at a closed port: starting it is real, and it ends at once, reaching nothing.
+      demo: createDemoRunner({ clock: systemClock, serverUrl: () => 'http://127.0.0.1:9', workDir: join(dir, 'demo') }),
     });
   });
   afterAll(async () => {

@@ -11,6 +11,7 @@ import type { Metrics } from '../../metrics/index.js';
 import type { SecretCrypto } from '../../secrets/index.js';
 import type { Db } from '../../store/db.js';
 import { createServer } from '../create-server.js';
+import type { DemoRunner } from '../../demo/demo-runner.js';
 import { adminTokenOf, signInFetch } from './sign-in-as-admin.js';
 import type { CanaryRouteDeps } from '../canary-routes.js';
 import type { DeploymentRouteDeps } from '../deployment-routes.js';
@@ -58,6 +59,8 @@ export interface TestPlatformOptions {
   notifications?: NotificationRouteDeps;
   /** Places replicas on agents with the deploy role (owned by the caller: stop() does not close it). */
   deployTarget?: AgentTarget;
+  /** Serves the demo routes with this runner (owned by the caller: stop() does not close it). */
+  demo?: DemoRunner;
   /**
    * Default true: this process's fetch calls to the platform act as the administrator (signInFetch).
    * False for tests of access itself, which send their own credentials.
@@ -127,6 +130,7 @@ export async function startTestPlatform(db: Db, options: TestPlatformOptions = {
     ...(options.deployments === undefined ? {} : { deployments: options.deployments }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     ...(options.notifications === undefined ? {} : { notifications: options.notifications }),
+    ...(options.demo === undefined ? {} : { demo: { db, clock: systemClock, runner: options.demo } }),
   });
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });

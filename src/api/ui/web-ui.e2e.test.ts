@@ -26,6 +26,7 @@ import { startTrafficLoop, type TrafficLoop } from '../../deploy/controller/test
 import { ensureProject } from '../../store/index.js';
 import { describePglite } from '../../test-support/test-store.js';
 import { createTestUser } from '../test-support/sign-in-as-admin.js';
+import { createDemoRunner, type DemoRunner } from '../../demo/demo-runner.js';
 import { startTestPlatform, type TestPlatform } from '../test-support/start-test-platform.js';
 import { runPipeline } from '../test-support/run-pipeline.js';
 import { waitFor } from '../test-support/wait-for.js';
@@ -107,6 +108,7 @@ if (!browserAvailable) {
     let alice: Page;
     let bob: Page;
     let url: string;
+    let demo: DemoRunner | undefined;
     const contexts: BrowserContext[] = [];
 
     beforeAll(async () => {
@@ -124,13 +126,17 @@ if (!browserAvailable) {
         canary: canary.deployLink,
       });
       await controller.start();
+      let demoUrl = '';
+      demo = createDemoRunner({ clock: systemClock, serverUrl: () => demoUrl, workDir: join(dir, 'demo') });
       platform = await startTestPlatform(harness.db, {
+        demo,
         blobStore,
         deployments: { db: harness.db, controller },
         canary: { canary },
         agent: { name: 'ui-agent', capacity: 3, workDir: join(dir, 'work') },
       });
       url = platform.url;
+      demoUrl = url;
       await ensureProject(harness.db, { name: project });
       await mkdir(screenshots, { recursive: true });
       browser = await launchTestBrowser();
@@ -145,6 +151,7 @@ if (!browserAvailable) {
         await stop();
         if (Date.now() - started > 5000) console.warn(`web UI test cleanup: ${what} took ${Date.now() - started} ms`);
       };
+      await step('stopping the demo', async () => demo?.close());
       await step('closing the browser contexts', async () => {
         for (const context of contexts) await context.close().catch(() => {});
       });
@@ -437,6 +444,29 @@ stages:
       } finally {
         await new Promise((resolve) => target.close(resolve));
       }
+    });
+
+    it('lets an administrator start the demo from the projects page and shows its output live', { timeout: 60_000 }, async () => {
+      // alice is a maintainer: no demo button for her.
+      await alice.goto(`${url}/`);
+      await alice.getByRole('heading', { name: 'Recent runs' }).waitFor();
+      expect(await alice.getByRole('button', { name: 'Run the demo' }).count()).toBe(0);
+      const token = await createTestUser(harness.db, 'ada', 'admin', undefined, { admin: true });
+      const context = await browser!.newContext(desktop);
+      contexts.push(context);
+      const ada = await context.newPage();
+      await ada.goto(`${url}/`);
+      await ada.getByRole('form', { name: 'Sign in' }).getByLabel('API token').fill(token);
+      await ada.getByRole('button', { name: 'Sign in' }).click();
+      await ada.getByRole('button', { name: 'Run the demo' }).click();
+      // `slipway demo` runs as its own process against this server, acting for ada: its first line.
+      await waitFor('the demo to print its first line', async () =>
+        ((await ada.getByRole('log', { name: 'Demo output' }).textContent({ timeout: 1000 }).catch(() => '')) ?? '').includes(`Slipway demo against ${url}`) ? true : undefined,
+      30_000);
+      expect(await ada.getByRole('button', { name: 'The demo is running…' }).isDisabled()).toBe(true);
+      expect(demo!.read()).toMatchObject({ status: 'running', startedBy: 'ada' });
+      await demo!.close();
+      expect(demo!.read()?.status).toBe('failed');
     });
   });
 }

@@ -1,6 +1,8 @@
 import { api } from '../api/client.js';
 import type { ProjectSummary, RunSummary } from '../api/types.js';
+import { DemoPanel } from '../components/demo-panel.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { useIdentity } from '../identity.js';
 import { Loading } from '../components/loading.js';
 import { RunTable } from '../components/run-table.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -9,6 +11,7 @@ import { paths } from '../paths.js';
 import { Link } from '../router.js';
 
 export function ProjectsPage() {
+  const identity = useIdentity();
   const projects = usePoll((signal) => api<{ projects: ProjectSummary[] }>('/api/v1/projects', { signal }), [], 2000);
   const runs = usePoll((signal) => api<{ runs: RunSummary[] }>('/api/v1/runs?limit=15', { signal }), [], 1500);
   return (
@@ -44,6 +47,7 @@ export function ProjectsPage() {
       <h2>Recent runs</h2>
       <ErrorBanner error={runs.error} />
       {runs.data === undefined ? <Loading what="runs" /> : <RunTable runs={runs.data.runs} showProject />}
+      {identity.admin ? <DemoPanel /> : null}
     </>
   );
 }

@@ -21,7 +21,16 @@ const issued = z.object({ token: token.extend({ secret: z.string().meta({ descri
 const team = z.object({ id: z.number().int(), name: z.string(), createdAt: z.string() });
 const teamWithMembers = team.extend({ members: z.array(z.object({ user: z.string(), role: z.string() })) });
 
-/** People, teams, tokens and the web UI's session. */
+const demoRun = z.object({
+  status: z.enum(['running', 'succeeded', 'failed']),
+  startedBy: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  lines: z.array(z.string()),
+  exitCode: z.number().int().nullable(),
+});
+
+/** People, teams, tokens and the web UI's session (and its demo button). */
 export const identityOperations: readonly ApiOperation[] = [
   {
     method: 'POST',
@@ -169,6 +178,26 @@ export const identityOperations: readonly ApiOperation[] = [
     params: identityRoutes.memberParams,
     responses: { 204: { description: 'Removed.' } },
     errors: [403, 404],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/demo',
+    access: { kind: 'admin' },
+    operationId: 'startDemo',
+    summary: 'Start `slipway demo` against this server (the web UI\'s demo button)',
+    description: 'One at a time; it acts with a token of the caller that expires in an hour. Watch it with GET /api/v1/demo.',
+    tag: 'system',
+    responses: { 202: { description: 'Started.', schema: z.object({ demo: demoRun }) } },
+    errors: [409],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/demo',
+    access: { kind: 'admin' },
+    operationId: 'getDemo',
+    summary: 'The running or last demo, with its output',
+    tag: 'system',
+    responses: { 200: { description: 'null before the first demo.', schema: z.object({ demo: demoRun.nullable() }) } },
   },
   {
     method: 'POST',
