@@ -59,6 +59,46 @@ describeEachStore('createLogHub', (h) => {
     expect(recorder.ended()).toBe(19);
   });
 
+  it('does not end on a store read that began before the append and the close it missed', async () => {
+    // The hub's first store read runs at once but answers only after the log got bytes and was
+    // closed: the answer (nothing yet, not finished) is stale, and the subscriber must read again.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held = false;
+    const db = new Proxy(h.db, {
+      get(target, key) {
+        if (key === 'query') {
+          return async (sql: string, params?: readonly unknown[]) => {
+            const result = await target.query(sql, params);
+            if (!held) {
+              held = true;
+              await gate;
+            }
+            return result;
+          };
+        }
+        const value = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const hub = createLogHub({ db, maxBufferedBytes: 5, readChunkBytes: 7 });
+    const jobId = await createTestJob(h.db);
+    const recorder = createRecorder(0);
+    const { done } = hub.subscribe(jobId, 0, recorder.listener);
+    await pollUntil('the first store read to be held', () => held);
+    const data = bytes('more than five bytes');
+    const { appended } = await appendLogChunk(h.db, { jobId, offset: 0, data });
+    hub.publish(jobId, appended!.offset, appended!.data);
+    await finishLog(h.db, jobId);
+    hub.close(jobId);
+    release();
+    await done;
+    expect(recorder.text()).toBe('more than five bytes');
+    expect(recorder.ended()).toBe(data.length);
+  });
+
   it('loses and repeats nothing whatever the chunking, the moment of subscribing, or the publish order', async () => {
     await fc.assert(
       fc.asyncProperty(

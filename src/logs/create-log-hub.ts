@@ -95,6 +95,13 @@ function createSubscriber(options: SubscriberOptions): Subscriber {
   let queuedBytes = 0;
   // The store may hold bytes this subscriber has not seen: at the start, after an overflow, at close.
   let storeAhead = true;
+  // Bumped whenever storeAhead is set: a store read that started before the bump may have missed
+  // what caused it (its snapshot predates the append or the close), so it cannot clear the flag or end.
+  let storeMarks = 0;
+  const markStoreAhead = () => {
+    storeAhead = true;
+    storeMarks++;
+  };
   let closed = false;
   let stopped = false;
   let fallbacks = 0;
@@ -123,6 +130,8 @@ function createSubscriber(options: SubscriberOptions): Subscriber {
     while (!stopped) {
       if (await deliverFromQueue()) continue;
       if (storeAhead) {
+        const marksBefore = storeMarks;
+        const closedBefore = closed;
         const slice = await options.read(offset);
         if (stopped) return;
         if (slice.data.length > 0) {
@@ -131,12 +140,13 @@ function createSubscriber(options: SubscriberOptions): Subscriber {
           await options.listener({ type: 'chunk', offset: at, data: slice.data });
           continue;
         }
-        if (slice.complete || closed) {
+        // Closed before this read began: the read saw everything finishLog committed.
+        if (slice.complete || closedBefore) {
           stopped = true;
           await options.listener({ type: 'end', length: offset });
           return;
         }
-        storeAhead = false;
+        if (storeMarks === marksBefore) storeAhead = false;
         continue;
       }
       await new Promise<void>((resolve) => {
@@ -167,16 +177,16 @@ function createSubscriber(options: SubscriberOptions): Subscriber {
         // Published out of order (concurrent appends finish in any order): the store has every byte.
         queue.length = 0;
         queuedBytes = 0;
-        storeAhead = true;
+        markStoreAhead();
       } else {
         // Starting past `offset`: the bytes in between were committed before, so the store has them.
-        if (!last && at > offset) storeAhead = true;
+        if (!last && at > offset) markStoreAhead();
         queue.push({ offset: at, data });
         queuedBytes += data.length;
         if (queuedBytes > options.maxBufferedBytes) {
           queue.length = 0;
           queuedBytes = 0;
-          storeAhead = true;
+          markStoreAhead();
           fallbacks++;
         }
       }
@@ -184,7 +194,7 @@ function createSubscriber(options: SubscriberOptions): Subscriber {
     },
     close: () => {
       closed = true;
-      storeAhead = true;
+      markStoreAhead();
       signal();
     },
     subscription: {
