@@ -65,7 +65,7 @@ export function registerAccessControl(app: FastifyInstance, deps: AccessControlD
       setRequestAccess(request, { principal, via });
       return;
     }
-    const { project, role } = await checkProjectAccess(deps, request, operation, access, principal, nowMs);
+    const { project, role } = await checkProjectAccess(deps, request, operation, access, principal);
     setRequestAccess(request, { principal, via, project, role });
   });
 }
@@ -87,7 +87,6 @@ async function checkProjectAccess(
   operation: ApiOperation,
   access: ProjectRule,
   principal: Principal,
-  nowMs: number,
 ): Promise<{ project: ProjectAccess; role: TeamRole }> {
   const lookup: ProjectLookup = access.from === 'body' ? 'project' : access.from;
   const key = access.from === 'body' ? field(request.body, 'project') : field(request.params, access.from === 'project' ? 'project' : 'id');
