@@ -22,7 +22,7 @@ export function RunArtifacts({ runId, jobs, nowMs }: { runId: number; jobs: read
       <h2 id="artifacts-title">Artifacts</h2>
       <ErrorBanner error={listed.error} />
       {listed.data === undefined ? null : withArtifacts.length === 0 ? (
-        <p className="muted">No artifacts yet: a job's <code>artifacts:</code> are uploaded when it succeeds.</p>
+        <p className="muted">No artifacts yet: a job's <code>artifacts:</code> are uploaded when it succeeds (also when it fails with <code>when: always</code>).</p>
       ) : (
         withArtifacts.map((job) => (
           <section key={job.jobKey} className="job-artifacts" aria-label={`Artifacts of ${job.jobKey}`} data-job={job.jobKey}>
