@@ -9,7 +9,7 @@
 // so against a CPU-bound target (delay 0) a cheaper generator measures a higher req/s.
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -26,8 +26,24 @@ const { values } = parseArgs({
     'delay-ms': { type: 'string', default: '0' },
     rounds: { type: 'string', default: '1' },
     'no-record': { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
   },
 });
+// On this 2-core machine the target and the generator compete for the cores: the generator that
+// burns more CPU slows the target and so measures higher latencies. Pinned (the default when taskset
+// is here), the target runs on CPU 0 and each generator, in turn, on CPU 1: a core each, the same
+// conditions for both tools.
+const PIN = !values['no-pin'] && availableParallelism() >= 2 && hasTaskset();
+const onGeneratorCpu = (file, args) => (PIN ? ['taskset', ['-c', '1', file, ...args]] : [file, args]);
+
+function hasTaskset() {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const DELAY_MS = Number(values['delay-ms']);
@@ -56,13 +72,13 @@ async function withCpu(fn) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 async function runHey(url, requests) {
-  const { stdout } = await run(HEY, ['-n', String(requests), '-c', String(CONCURRENCY), url], { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1 << 24 });
+  const { stdout } = await run(...onGeneratorCpu(HEY, ['-n', String(requests), '-c', String(CONCURRENCY), url]), { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1 << 24 });
   return parseHeySummary(stdout);
 }
 
 async function runSlipway(url, requests) {
   const args = [join(root, 'bin/slipway.js'), 'loadtest', url, '--requests', String(requests), '--concurrency', String(CONCURRENCY), '--timeout', '20s', '--json'];
-  const { stdout } = await run(process.execPath, args, { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1 << 24 });
+  const { stdout } = await run(...onGeneratorCpu(process.execPath, args), { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1 << 24 });
   const { summary } = JSON.parse(stdout);
   return {
     rps: summary.rps,
@@ -74,7 +90,7 @@ async function runSlipway(url, requests) {
   };
 }
 
-const { child, url } = await startHttpTarget(DELAY_MS);
+const { child, url } = await startHttpTarget(DELAY_MS, PIN ? 0 : undefined);
 const load = { before: loadavg().map(round2) };
 const rounds = [];
 let slipwayStartupCpuMs = 0;
@@ -123,6 +139,7 @@ const result = {
   concurrency: CONCURRENCY,
   targetDelayMs: DELAY_MS,
   rounds: ROUNDS,
+  pinned: PIN ? 'target on CPU 0, generator on CPU 1' : false,
   hey,
   slipway,
   ratio,

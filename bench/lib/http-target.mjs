@@ -13,9 +13,14 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port +
 process.on('SIGTERM', () => process.exit(0));
 `;
 
-/** Resolves once the target listens: {child, port, url}; stop it with child.kill('SIGTERM'). */
-export function startHttpTarget(delayMs = 0) {
-  const child = spawn(process.execPath, ['-e', TARGET_SOURCE, String(delayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Resolves once the target listens: {child, port, url}; stop it with child.kill('SIGTERM'). With
+ * `cpu`, it runs pinned to that CPU (taskset execs node, so the child is the target itself).
+ */
+export function startHttpTarget(delayMs = 0, cpu = undefined) {
+  const argv = [process.execPath, '-e', TARGET_SOURCE, String(delayMs)];
+  const [file, ...args] = cpu === undefined ? argv : ['taskset', '-c', String(cpu), ...argv];
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`target exited early with ${code}`)));
