@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ export interface CliProcess {
 
 /** Where spawned CLIs keep credentials unless a test says otherwise: never the real home's config. */
 export const testCliConfigDir = join(tmpdir(), `slipway-test-cli-config-${process.pid}`);
+// Gone with the test process that made it.
+process.once('exit', () => rmSync(testCliConfigDir, { recursive: true, force: true }));
 
 /**
  * Spawns the real `bin/slipway.js` (the compiled dist/, built by the vitest global setup). Its saved
