@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../../clock/clock.js';
 import { AppError, ErrorCode } from '../../../errors/app-error.js';
+import { waitForReplicaReady } from '../wait-for-ready.js';
 import type { Replica, ReplicaEvent, ReplicaEventListener, StopOutcome, Target, TargetRelease } from '../target.js';
 import { placeReplica } from './place-replica.js';
 import type { ReplicaCommand, ReplicaReport, ReplicaReportBatch } from './replica-protocol.js';
@@ -111,7 +112,7 @@ export function createAgentTarget(options: AgentTargetOptions = {}): AgentTarget
 
   const emit = (event: ReplicaEvent) => {
     for (const listener of [...listeners]) listener({ ...event, replica: copy(event.replica) });
-    for (const waiter of [...waiters]) waiter(event);
+    for (const waiter of [...waiters]) waiter({ ...event, replica: copy(event.replica) });
   };
 
   const forget = (id: string) => {
@@ -305,35 +306,8 @@ export function createAgentTarget(options: AgentTargetOptions = {}): AgentTarget
       }
     },
 
-    async waitForReady(id, { timeoutMs }) {
-      const current = find(id).replica;
-      if (current.state === 'ready') return copy(current);
-      if (current.state === 'failed') throw failedError(current);
-      return new Promise((resolve, reject) => {
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(waiter);
-        };
-        const waiter: ReplicaEventListener = (event) => {
-          if (event.replica.id !== id) return;
-          if (event.type === 'ready') {
-            done();
-            resolve(copy(event.replica));
-          } else if (event.type === 'failed') {
-            done();
-            reject(failedError(event.replica));
-          } else if (event.type === 'stopped') {
-            done();
-            reject(new AppError(ErrorCode.failedPrecondition, `replica ${id} was stopped before it became ready`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          const state = replicas.get(id)?.replica.state ?? 'stopped';
-          reject(new AppError(ErrorCode.unavailable, `replica ${id} was not ready within ${timeoutMs} ms (state ${state}); check its readiness path and logs`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
+    waitForReady(id, { timeoutMs }) {
+      return waitForReplicaReady({ id, current: copy(find(id).replica), waiters, stateOf: () => replicas.get(id)?.replica.state, timeoutMs });
     },
 
     async stopReplica(id, stopOptions = {}): Promise<StopOutcome> {
@@ -427,10 +401,4 @@ function startCommand(release: TargetRelease & { digest: string }, index: number
 /** An agent counts restarts from 0; the server adds those on earlier agents. */
 function withOffset(replica: Replica, restartOffset: number): Replica {
   return restartOffset === 0 ? replica : { ...replica, restarts: replica.restarts + restartOffset };
-}
-
-function failedError(replica: Replica): AppError {
-  return new AppError(ErrorCode.failedPrecondition, replica.failure?.message ?? `replica ${replica.id} failed`, {
-    details: { replicaId: replica.id, failure: replica.failure },
-  });
 }

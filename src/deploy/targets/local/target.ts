@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../../../clock/clock.js';
 import { AppError, ErrorCode } from '../../../errors/app-error.js';
+import { waitForReplicaReady } from '../wait-for-ready.js';
 import type { Replica, ReplicaEvent, ReplicaEventListener, StopOutcome, Target, TargetRelease } from '../target.js';
 import { findFreePort } from './find-free-port.js';
 import { createReplicaRecords } from './replica-records.js';
@@ -68,40 +69,8 @@ export function createLocalTarget(options: LocalTargetOptions = {}): Target {
       return supervised.snapshot();
     },
 
-    async waitForReady(id, { timeoutMs }) {
-      const current = find(id).snapshot();
-      if (current.state === 'ready') return current;
-      if (current.state === 'failed') throw failedError(current);
-      return new Promise((resolve, reject) => {
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(waiter);
-        };
-        const waiter: ReplicaEventListener = (event) => {
-          if (event.replica.id !== id) return;
-          if (event.type === 'ready') {
-            done();
-            resolve(event.replica);
-          } else if (event.type === 'failed') {
-            done();
-            reject(failedError(event.replica));
-          } else if (event.type === 'stopped') {
-            done();
-            reject(new AppError(ErrorCode.failedPrecondition, `replica ${id} was stopped before it became ready`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          const state = replicas.get(id)?.snapshot().state ?? 'stopped';
-          reject(
-            new AppError(
-              ErrorCode.unavailable,
-              `replica ${id} was not ready within ${timeoutMs} ms (state ${state}); check its readiness path and logs`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
+    waitForReady(id, { timeoutMs }) {
+      return waitForReplicaReady({ id, current: find(id).snapshot(), waiters, stateOf: () => replicas.get(id)?.snapshot().state, timeoutMs });
     },
 
     async stopReplica(id, stopOptions = {}): Promise<StopOutcome> {
@@ -118,10 +87,4 @@ export function createLocalTarget(options: LocalTargetOptions = {}): Target {
       await Promise.all([...replicas.values()].map((replica) => replica.stop(replica.stopTimeoutMs)));
     },
   };
-}
-
-function failedError(replica: Replica): AppError {
-  return new AppError(ErrorCode.failedPrecondition, replica.failure?.message ?? `replica ${replica.id} failed`, {
-    details: { replicaId: replica.id, failure: replica.failure },
-  });
 }
