@@ -40,7 +40,7 @@ const runs = [
   { name: 'redis-telemetry-throughput', script: 'redis-telemetry-throughput.mjs' },
   { name: 'router-overhead', script: 'router-overhead.mjs' },
   { name: 'verify-vs-hey', script: 'verify-vs-hey.mjs' },
-  { name: 'verify-vs-hey', script: 'verify-vs-hey.mjs', args: ['--delay-ms', '5'] },
+  { name: 'verify-vs-hey', script: 'verify-vs-hey.mjs', args: ['--delay-ms', '0'] },
   { name: 'zero-downtime', script: 'zero-downtime.mjs' },
   { name: 'rollback-time', script: 'rollback-time.mjs', env: { DATABASE_URL: postgres } },
   { name: 'run-dag', script: 'run-dag.mjs' },

@@ -2,7 +2,15 @@
 // agree within 10%. The target is a node:http server in its own process, so neither load generator
 // shares an event loop with it; both run the same closed model (-n requests, -c workers, keep-alive).
 // Run after `npm run build`: node bench/verify-vs-hey.mjs [--requests 20000] [--concurrency 50]
-//   [--delay-ms 0] [--rounds 1] [--no-record]
+//   [--delay-ms 5] [--rounds 3] [--warmup 1s] [--no-pin] [--no-record]
+// The comparison that says whether `slipway loadtest` measures a target as `hey` does is against a
+// target that takes time to answer (--delay-ms 5, the default): there the target sets the numbers.
+// Against an instant target (--delay-ms 0) each generator saturates its own core, so req/s and
+// latency there describe the generators, not the target, and are reported for that.
+// slipway runs with --warmup 1s: its own code is JIT-compiled while it loads the target on the
+// connections it then measures on (without it, the first ~100 ms of a fresh process stall for a few
+// ms at a time while V8 optimizes the hot path on the one core the generator has). hey is compiled
+// ahead of time and has no warm-up option; the target is warmed by an unmeasured hey run for both.
 // Prints one JSON line and appends a dated line to bench/RESULTS.md. Target: |ratio − 1| ≤ 0.10 for all three.
 // Also reports each generator's CPU time per 1000 requests: on a machine where the target and the
 // generator share the cores, a generator that spends less CPU per request leaves the target more,
@@ -23,10 +31,11 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '50' },
-    'delay-ms': { type: 'string', default: '0' },
-    rounds: { type: 'string', default: '1' },
+    'delay-ms': { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     'no-record': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
+    warmup: { type: 'string', default: '1s' },
   },
 });
 // On this 2-core machine the target and the generator compete for the cores: the generator that
@@ -77,7 +86,7 @@ async function runHey(url, requests) {
 }
 
 async function runSlipway(url, requests) {
-  const args = [join(root, 'bin/slipway.js'), 'loadtest', url, '--requests', String(requests), '--concurrency', String(CONCURRENCY), '--timeout', '20s', '--json'];
+  const args = [join(root, 'bin/slipway.js'), 'loadtest', url, '--requests', String(requests), '--concurrency', String(CONCURRENCY), '--timeout', '20s', '--warmup', values.warmup, '--json'];
   const { stdout } = await run(...onGeneratorCpu(process.execPath, args), { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1 << 24 });
   const { summary } = JSON.parse(stdout);
   return {
@@ -132,13 +141,18 @@ const ratio = {
   p50: round2(slipway.p50Ms / hey.p50Ms),
   p99: round2(slipway.p99Ms / hey.p99Ms),
 };
-const within10 = Object.fromEntries(Object.entries(ratio).map(([k, r]) => [k, Math.abs(r - 1) <= 0.1]));
+// Judged on the unrounded ratios (1.104 is not within 10% even though it prints as 1.1).
+const exactRatio = { rps: slipway.rps / hey.rps, p50: slipway.p50Ms / hey.p50Ms, p99: slipway.p99Ms / hey.p99Ms };
+const within10 = Object.fromEntries(Object.entries(exactRatio).map(([k, r]) => [k, Math.abs(r - 1) <= 0.1]));
 const result = {
   bench: 'verify-vs-hey',
   requests: REQUESTS,
   concurrency: CONCURRENCY,
   targetDelayMs: DELAY_MS,
   rounds: ROUNDS,
+  slipwayWarmup: values.warmup,
+  // Against an instant target the generators, not the target, set req/s and latency (see above).
+  boundBy: DELAY_MS > 0 ? 'target' : 'generators',
   pinned: PIN ? 'target on CPU 0, generator on CPU 1' : false,
   hey,
   slipway,

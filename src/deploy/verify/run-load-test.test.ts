@@ -117,3 +117,37 @@ it('HEAD: ends each request at the headers, without waiting for the body they an
   expect(result).toMatchObject({ ok: 20, timeouts: 0, connectionErrorsByCode: {} });
   expect(Math.max(...result.latenciesMs)).toBeLessThan(400);
 });
+
+it('warm-up: loads first on the same connections, drops those results, measures only after every warm-up request ended', async () => {
+  const connectionsBefore = target.connections();
+  const requestsBefore = target.paths.length;
+  let seenBeforeMeasuring = -1;
+  const result = await run(
+    { url: `${target.url}/slow?ms=5`, warmupMs: 150, requests: 40, concurrency: 4 },
+    { beforeMeasuring: () => (seenBeforeMeasuring = target.paths.length - requestsBefore) },
+  );
+  // ~150 ms / 5 ms × 4 workers of warm-up, none of them in the measured run.
+  expect(seenBeforeMeasuring).toBeGreaterThan(20);
+  expect(result).toMatchObject({ started: 40, ok: 40 });
+  expect(result.latenciesMs).toHaveLength(40);
+  expect(target.paths.length - requestsBefore - seenBeforeMeasuring).toBe(40);
+  // Warm-up and measured run shared the same four connections.
+  expect(target.connections() - connectionsBefore).toBe(4);
+});
+
+it('warm-up in the open model paces itself and then the measured run by the same rate', async () => {
+  const requestsBefore = target.paths.length;
+  let warmed = -1;
+  const result = await run({ rate: 200, warmupMs: 100, requests: 20, concurrency: 5 }, { beforeMeasuring: () => (warmed = target.paths.length - requestsBefore) });
+  // 100 ms at 200/s: 20 (request 0 starts at once, so 21 at most).
+  expect(warmed).toBeGreaterThanOrEqual(15);
+  expect(warmed).toBeLessThanOrEqual(21);
+  expect(result).toMatchObject({ model: 'open', started: 20, ok: 20, missedStarts: 0 });
+});
+
+it('calls beforeMeasuring without a warm-up too, before the first request', async () => {
+  const requestsBefore = target.paths.length;
+  let seen = -1;
+  await run({ requests: 5, concurrency: 1 }, { beforeMeasuring: () => (seen = target.paths.length - requestsBefore) });
+  expect(seen).toBe(0);
+});

@@ -19,21 +19,17 @@ export interface Verification {
 
 export interface VerifyDeps extends RunLoadTestDeps {
   /**
-   * A full GC right before the measured run (settle-heap.ts). For a process that exists to run the
-   * test (the CLI); a server calling this in-process should not stop its world for it. Default false.
+   * A full GC right before the measured run, after the warm-up with nothing in flight
+   * (settle-heap.ts). For a process that exists to run the test (the CLI); a server calling this
+   * in-process should not stop its world for it. Default false.
    */
   settleHeapBeforeRun?: boolean;
 }
 
 export async function verifyWithLoadTest(input: unknown, deps: VerifyDeps = {}): Promise<Verification> {
   const options = parseLoadTestOptions(input);
-  if (options.warmupMs > 0) {
-    const { requests: _requests, ...rest } = options;
-    await runLoadTest({ ...rest, durationMs: options.warmupMs, thresholds: [] }, deps);
-    if (deps.signal?.aborted) throw deps.signal.reason ?? new Error('aborted');
-  }
-  if (deps.settleHeapBeforeRun === true) settleHeap();
-  const run = await runLoadTest(options, deps);
+  const settle = deps.settleHeapBeforeRun === true ? settleHeap : undefined;
+  const run = await runLoadTest(options, { ...deps, beforeMeasuring: settle });
   const summary = summarizeLoadTest(run);
   const verdict = judgeThresholds(summary, options.thresholds);
   return { options, verdict, report: buildLoadReport(options, summary, verdict) };
