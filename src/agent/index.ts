@@ -5,7 +5,8 @@
  * - agent: this process; registered with a name, labels and a capacity (jobs at once).
  * - jobs stream: the SSE response the agent holds open; the server pushes `event: job` assignments.
  * - assignment: a claimed job with its fencing token, lease length and where its log continues.
- * - heartbeat: renews the job's lease every leaseMs/3; refused (409) means another holder has it now.
+ * - heartbeat: renews the job's lease every leaseMs/3, a missed one retried from 1 s on; refused (409)
+ *   means another holder has it now.
  * - log upload: output sent in order at byte offsets, resent at the same offset after a failure.
  * - deploy role (`--roles deploy`): the agent also holds a replica command stream open and runs the
  *   replicas the server's agent target places on it, with a local target (run-deploy-role.ts).

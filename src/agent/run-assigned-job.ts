@@ -11,6 +11,7 @@ import { createApprovalWaiter } from './create-approval-waiter.js';
 import { createDeployStepClient } from './create-deploy-step-client.js';
 import { createJobFiles } from './create-job-files.js';
 import { type ChunkOutcome, createLogUploader } from './create-log-uploader.js';
+import { startHeartbeatLoop } from './heartbeat-loop.js';
 
 export interface RunAssignedJobOptions {
   client: AgentClient;
@@ -33,7 +34,7 @@ export interface RunAssignedJobOptions {
 
 /**
  * One pushed job on this agent: a fresh workspace, the executor, output uploaded at byte offsets,
- * heartbeats every leaseMs/3 — a refused heartbeat (a newer lease holds the job) stops the job — and
+ * heartbeats every leaseMs/3, missed ones retried sooner (heartbeat-loop.ts) — a refused heartbeat (a newer lease holds the job) stops the job — and
  * finally the result. The server decides what a stale result means; the agent only reports.
  */
 export async function runAssignedJob(options: RunAssignedJobOptions): Promise<void> {
@@ -71,27 +72,26 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
   }
 
   let stale = false;
-  const heartbeat = setInterval(
-    () => {
-      client
-        .heartbeat(jobId, fencingToken)
-        .then((answer) => {
-          const reason = (answer.body as { error?: { details?: { reason?: unknown } } }).error?.details?.reason;
-          if (answer.status === 409 && reason === 'canceled') {
-            // The run was canceled (the push went to another server replica): the lease still holds, so
-            // the `canceled` result is accepted.
-            jobAbort.abort();
-          } else if (answer.status === 409 || answer.status === 404) {
-            // Output is refused from now on too (the log route checks the same token).
-            stale = true;
-            jobAbort.abort();
-          }
-        })
-        // A missed heartbeat is retried at the next interval; the lease outlasts two of them.
-        .catch(() => {});
+  const intervalMs = Math.max(100, Math.floor(assignment.leaseMs / 3));
+  const heartbeat = startHeartbeatLoop({
+    intervalMs,
+    // A missed heartbeat (server down, or 5xx while its database is) is retried from 1 s on.
+    retryMs: Math.min(1000, intervalMs),
+    beat: async () => {
+      const answer = await client.heartbeat(jobId, fencingToken);
+      const reason = (answer.body as { error?: { details?: { reason?: unknown } } }).error?.details?.reason;
+      if (answer.status === 409 && reason === 'canceled') {
+        // The run was canceled (the push went to another server replica): the lease still holds, so
+        // the `canceled` result is accepted.
+        jobAbort.abort();
+      } else if (answer.status === 409 || answer.status === 404) {
+        // Output is refused from now on too (the log route checks the same token).
+        stale = true;
+        jobAbort.abort();
+      }
+      return answer.status >= 500 ? 'missed' : 'answered';
     },
-    Math.max(100, Math.floor(assignment.leaseMs / 3)),
-  );
+  });
 
   let workspaceDir: string | undefined;
   let result: JobAttemptResult;
@@ -167,7 +167,7 @@ export async function runAssignedJob(options: RunAssignedJobOptions): Promise<vo
   } finally {
     // Heartbeats go on until the result is in: a server that is down for a while would otherwise let
     // the lease of a finished job expire and run it again.
-    clearInterval(heartbeat);
+    heartbeat.stop();
   }
 }
 
