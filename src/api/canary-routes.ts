@@ -4,6 +4,8 @@ import { appendAuditEntry } from '../audit/index.js';
 import { type CanaryService, type DecisionRecord, getDecision, getRollout, listDecisions, maxListDecisionsLimit, parsePolicy, registerTelemetryRoutes } from '../canary/index.js';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { parseBody } from './agents/parse-body.js';
+import { teamIdsWithRole } from '../identity/index.js';
+import { requireRequestAccess, visibleTeamsOf } from './auth/request-access.js';
 import { readRequestIdentity } from './request-identity.js';
 
 export interface CanaryRouteDeps {
@@ -32,7 +34,8 @@ export const policyQuery = z.object({ rollout: z.string().min(1).max(128).option
 export function registerCanaryRoutes(app: FastifyInstance, deps: CanaryRouteDeps): void {
   const { canary } = deps;
   const maxWaitMs = deps.maxWaitMs ?? 25_000;
-  registerTelemetryRoutes(app, { ingestor: canary.ingestor });
+  // Telemetry feeds the rollouts of the teams where the caller may deploy (developer or above).
+  registerTelemetryRoutes(app, { ingestor: canary.ingestor, callerOf: (request) => ({ teams: teamIdsWithRole(requireRequestAccess(request).principal, 'developer') }) });
 
   app.get('/api/v1/canary/policy', async () => {
     const policy = canary.currentPolicy();
@@ -73,7 +76,9 @@ export function registerCanaryRoutes(app: FastifyInstance, deps: CanaryRouteDeps
   app.get('/api/v1/canary/decisions', async (request, reply) => {
     const query = parseBody(decisionsQuery, request.query, 'decisions query');
     const filter = { ...(query.rollout ? { rolloutId: query.rollout } : {}), ...(query.service ? { service: query.service } : {}) };
-    const list = () => listDecisions(canary.db, { ...filter, afterSequence: query.after, limit: query.limit });
+    // Only rollouts of the caller's teams' projects; another team's are left out as if they did not exist.
+    const teams = visibleTeamsOf(request);
+    const list = () => listDecisions(canary.db, { ...filter, teams, afterSequence: query.after, limit: query.limit });
     const wait = query.wait === '1' || query.wait === 'true';
     let decisions: DecisionRecord[];
     if (!wait) {
@@ -102,14 +107,14 @@ export function registerCanaryRoutes(app: FastifyInstance, deps: CanaryRouteDeps
 
   app.get('/api/v1/canary/decisions/:sequence', async (request) => {
     const { sequence } = parseBody(sequenceParams, request.params, 'decision path');
-    const decision = await getDecision(canary.db, sequence);
+    const decision = await getDecision(canary.db, sequence, visibleTeamsOf(request));
     if (!decision) throw new AppError(ErrorCode.notFound, `no decision ${sequence}: list them with \`slipway rollouts watch\``);
     return { decision };
   });
 
   app.get('/api/v1/canary/rollouts/:id', async (request) => {
     const { id } = parseBody(rolloutParams, request.params, 'rollout path');
-    const rollout = await getRollout(canary.db, id);
+    const rollout = await getRollout(canary.db, id, visibleTeamsOf(request));
     if (!rollout) throw new AppError(ErrorCode.notFound, `no rollout ${id}: a canary deployment's rollout is named deployment-<deployment id>`);
     const engine = canary.engine.readRollout(id);
     return { rollout, engine: engine === undefined ? null : { step: engine.step, state: engine.state, stepStartedMs: engine.stepStartedMs, policyVersion: engine.policyVersion } };

@@ -39,7 +39,8 @@ export { describeWindowMetric, readBucketSeries, readWindowMetric, type WindowMe
 // Decisions (store, watch, bus) and the wire side (protobuf, gRPC, HTTP intake): I/O on top of the core.
 export type { CanaryRollout } from './decisions/rollout.js';
 export { type CreateRolloutInput, createRollout } from './decisions/create-rollout.js';
-export { getRollout, getRolloutServices } from './decisions/get-rollout.js';
+export { getRollout, getRolloutOwners, type RolloutOwner } from './decisions/get-rollout.js';
+export type { TeamScope } from './decisions/team-scope.js';
 export { type DecisionInput, type DecisionRecord, type RecordedAction, recordedActions } from './decisions/decision.js';
 export { type RecordDecisionResult, recordDecision } from './decisions/record-decision.js';
 export { fromEngineDecision } from './decisions/from-engine-decision.js';
@@ -58,7 +59,7 @@ export { compactTelemetryEvents } from './api/compact-telemetry-events.js';
 export { expandTelemetryBatch } from './api/expand-telemetry-batch.js';
 export { type RolloutLookup, type RolloutLookupOptions, createRolloutLookup } from './api/rollout-lookup.js';
 export { type TelemetryIngestor, type TelemetryIngestorOptions, createTelemetryIngestor } from './api/create-telemetry-ingestor.js';
-export { type CanaryServiceDeps, createCanaryService } from './api/create-canary-service.js';
+export { type CanaryCaller, type CanaryServiceDeps, createCanaryService } from './api/create-canary-service.js';
 export { type GrpcServer, type GrpcServerOptions, startGrpcServer } from './api/start-grpc-server.js';
 export { type TelemetryRouteDeps, registerTelemetryRoutes } from './api/register-telemetry-routes.js';
 export { grpcCodeFor, toConnectError } from './api/to-connect-error.js';

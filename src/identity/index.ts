@@ -9,7 +9,7 @@
  * - session: a browser's cookie opened with an API token; ends with it; changes need the CSRF token.
  * - principal: who a request acts as: the user, their teams and roles, the token used.
  */
-export { roleInTeam, teamsWithRole, visibleTeamIds, type Principal, type TeamMembership } from './principal.js';
+export { roleInTeam, teamIdsWithRole, teamsWithRole, visibleTeamIds, type Principal, type TeamMembership } from './principal.js';
 export { isTeamRole, roleAtLeast, teamRoleDescriptions, teamRoles, type TeamRole } from './roles.js';
 export { hashSecret, newSecret, secretPrefixes } from './secret-token.js';
 export { bootstrapAdminName, bootstrapIdentity, defaultTeamName, type BootstrapResult } from './store/bootstrap-identity.js';

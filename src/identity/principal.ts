@@ -27,6 +27,11 @@ export function visibleTeamIds(principal: Principal): number[] | undefined {
   return principal.admin ? undefined : principal.teams.map((membership) => membership.teamId);
 }
 
+/** Ids of the teams in which the principal has at least `role`; undefined: all of them (an administrator). */
+export function teamIdsWithRole(principal: Principal, role: TeamRole): number[] | undefined {
+  return principal.admin ? undefined : teamsWithRole(principal, role).map((membership) => membership.teamId);
+}
+
 /** The teams in which the principal has at least `role`. */
 export function teamsWithRole(principal: Principal, role: TeamRole): TeamMembership[] {
   return principal.teams.filter((membership) => roleAtLeast(membership.role, role));

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { createCanaryAuthorizer } from '../api/auth/authorize-canary-call.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { createServer } from '../api/create-server.js';
 import { createBlobStore } from '../blobs/index.js';
@@ -79,6 +80,8 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger, h
       clock: systemClock,
       logger,
       grpcPort: config.grpcPort ?? 8082,
+      // gRPC callers sign in with an API token, as HTTP ones do, and see only their teams' rollouts.
+      authorizeGrpc: createCanaryAuthorizer(deferredDb, systemClock),
       relayDecisions: busConfig.kind !== 'memory',
       metrics,
       ...(config.canaryPolicyFile === undefined ? {} : { policyFile: config.canaryPolicyFile }),

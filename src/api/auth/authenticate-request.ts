@@ -30,17 +30,7 @@ const sessionRefusals: Record<TokenRefusal, string> = {
  */
 export async function authenticateRequest(db: Db, request: FastifyRequest, nowMs: number): Promise<{ principal: Principal; via: 'token' | 'session' }> {
   const authorization = headerValue(request, 'authorization');
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match) throw new AppError(ErrorCode.unauthenticated, `the Authorization header is not a bearer token: ${signIn}`);
-    const secret = match[1]!;
-    if (!secret.startsWith(secretPrefixes.user)) {
-      throw new AppError(ErrorCode.unauthenticated, `this is not a person's API token (slp_…); agent tokens only serve the agents' routes: ${signIn}`);
-    }
-    const checked = await authenticateUserToken(db, secret, nowMs);
-    if (!checked.ok) throw new AppError(ErrorCode.unauthenticated, tokenRefusals[checked.refusal]);
-    return { principal: checked.value, via: 'token' };
-  }
+  if (authorization !== undefined) return { principal: await authenticateBearer(db, authorization, nowMs), via: 'token' };
   const session = readCookie(headerValue(request, 'cookie'), sessionCookie);
   if (session !== undefined) {
     const checked = await authenticateSession(db, session, nowMs);
@@ -55,6 +45,19 @@ export async function authenticateRequest(db: Db, request: FastifyRequest, nowMs
     return { principal: checked.value.principal, via: 'session' };
   }
   throw new AppError(ErrorCode.unauthenticated, `sign in first: ${signIn}`);
+}
+
+/** A person's API token from an `Authorization: Bearer slp_…` value (HTTP header or gRPC metadata). */
+export async function authenticateBearer(db: Db, authorization: string, nowMs: number, how = signIn): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match) throw new AppError(ErrorCode.unauthenticated, `the Authorization header is not a bearer token: ${how}`);
+  const secret = match[1]!;
+  if (!secret.startsWith(secretPrefixes.user)) {
+    throw new AppError(ErrorCode.unauthenticated, `this is not a person's API token (slp_…); agent tokens only serve the agents' routes: ${how}`);
+  }
+  const checked = await authenticateUserToken(db, secret, nowMs);
+  if (!checked.ok) throw new AppError(ErrorCode.unauthenticated, tokenRefusals[checked.refusal]);
+  return checked.value;
 }
 
 function headerValue(request: FastifyRequest, name: string): string | undefined {

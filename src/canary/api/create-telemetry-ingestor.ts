@@ -13,6 +13,8 @@ import { countRejected, type IngestCounts } from './ingest-counts.js';
 import { IngestRejectReason } from './ingest-reject-reason.js';
 import type { IngestedEvent } from './ingested-event.js';
 import type { RolloutLookup } from './rollout-lookup.js';
+import type { RolloutOwner } from '../decisions/get-rollout.js';
+import type { TeamScope } from '../decisions/team-scope.js';
 
 export interface TelemetryIngestorOptions {
   bus: Bus;
@@ -39,7 +41,17 @@ export interface TelemetryIngestor {
    * `telemetry.raw` (compact form) before resolving. Throws invalid_argument for a malformed batch
    * (columns of unequal length: nothing of it is published) and unavailable when the bus is down.
    */
-  ingest(batch: TelemetryBatch): Promise<IngestCounts>;
+  ingest(batch: TelemetryBatch, caller?: TelemetryCaller): Promise<IngestCounts>;
+}
+
+/** Who sends a batch, when it is a person or their tool (the HTTP and gRPC intakes); absent for the platform's own. */
+export interface TelemetryCaller {
+  /**
+   * Teams whose rollouts the caller may feed (team-scope.ts); undefined: every rollout. An event for
+   * any other rollout is rejected as unknown_rollout, exactly like one for a rollout that does not
+   * exist, so another team's rollout ids cannot be probed.
+   */
+  teams: TeamScope;
 }
 
 const maxDeltaMs = 2 ** 31 - 1;
@@ -54,15 +66,19 @@ export function createTelemetryIngestor(options: TelemetryIngestorOptions): Tele
   }
 
   return {
-    ingest: async (batch) => {
+    ingest: async (batch, caller) => {
       const { events, counts } = expandTelemetryBatch(batch);
       counts.batches = 1;
-      const services = await options.rollouts.servicesOf(events.map((event) => event.rollout));
+      const owners = await options.rollouts.ownersOf(events.map((event) => event.rollout));
+      const teams = caller?.teams;
+      if (teams !== undefined) {
+        for (const [id, owner] of owners) if (owner.teamId === null || !teams.includes(owner.teamId)) owners.delete(id);
+      }
       const nowMs = options.clock.now();
       const context = { nowMs, watermarkMs: nowMs - maxEventAgeMs, maxFutureSkewMs };
       const accepted: IngestedEvent[] = [];
       for (const event of events) {
-        const reason = rejectReasonOf(event, services, context, maxMetricsPerEvent);
+        const reason = rejectReasonOf(event, owners, context, maxMetricsPerEvent);
         if (reason) countRejected(counts, reason);
         else accepted.push(event);
       }
@@ -88,11 +104,11 @@ export function createTelemetryIngestor(options: TelemetryIngestorOptions): Tele
 
 function rejectReasonOf(
   event: IngestedEvent,
-  services: Map<string, string>,
+  owners: Map<string, RolloutOwner>,
   context: { nowMs: number; watermarkMs: number; maxFutureSkewMs: number },
   maxMetricsPerEvent: number,
 ): IngestRejectReason | undefined {
-  const service = services.get(event.rollout);
+  const service = owners.get(event.rollout)?.service;
   if (service === undefined) return IngestRejectReason.unknownRollout;
   if (service !== event.service) return IngestRejectReason.serviceMismatch;
   if (event.metrics && Object.keys(event.metrics).length > maxMetricsPerEvent) return IngestRejectReason.tooManyMetrics;

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../../errors/app-error.js';
-import type { TelemetryIngestor } from './create-telemetry-ingestor.js';
+import type { TelemetryCaller, TelemetryIngestor } from './create-telemetry-ingestor.js';
 import type { IngestCounts } from './ingest-counts.js';
 import { parseTelemetryBinary, parseTelemetryJson } from './parse-telemetry-body.js';
 
@@ -8,6 +8,8 @@ export interface TelemetryRouteDeps {
   ingestor: TelemetryIngestor;
   /** Largest accepted body. Default 4 MiB, as the gRPC server's readMaxBytes. */
   bodyLimitBytes?: number;
+  /** Who sent the request, for the rollouts they may feed; absent: every rollout. */
+  callerOf?: (request: FastifyRequest) => TelemetryCaller;
 }
 
 const protobufTypes = ['application/x-protobuf', 'application/protobuf', 'application/vnd.google.protobuf'];
@@ -28,7 +30,7 @@ export function registerTelemetryRoutes(app: FastifyInstance, deps: TelemetryRou
       if (Buffer.isBuffer(body)) batch = parseTelemetryBinary(body);
       else if (body !== undefined && body !== null && typeof body === 'object') batch = parseTelemetryJson(body);
       else throw new AppError(ErrorCode.invalidArgument, 'send a TelemetryBatch as application/x-protobuf or application/json');
-      return toSummaryJson(await deps.ingestor.ingest(batch));
+      return toSummaryJson(await deps.ingestor.ingest(batch, deps.callerOf?.(request)));
     });
   });
 }

@@ -1,12 +1,12 @@
 import type { Clock } from '../../clock/clock.js';
 import type { Db } from '../../store/db.js';
-import { getRolloutServices } from '../decisions/get-rollout.js';
+import { getRolloutOwners, type RolloutOwner } from '../decisions/get-rollout.js';
 import { rolloutIdPattern } from '../decisions/rollout.js';
 
 /** Which rollouts exist, cached: ingestion asks for every batch, and rollouts change rarely. */
 export interface RolloutLookup {
-  /** The service of each id that names a registered rollout; ids missing from the map are unknown. */
-  servicesOf(ids: readonly string[]): Promise<Map<string, string>>;
+  /** The service and owning team of each id that names a registered rollout; ids missing from the map are unknown. */
+  ownersOf(ids: readonly string[]): Promise<Map<string, RolloutOwner>>;
 }
 
 export interface RolloutLookupOptions {
@@ -28,29 +28,29 @@ export function createRolloutLookup(options: RolloutLookupOptions): RolloutLooku
   const knownTtlMs = options.knownTtlMs ?? 30_000;
   const unknownTtlMs = options.unknownTtlMs ?? 1000;
   const maxEntries = options.maxEntries ?? 10_000;
-  const cache = new Map<string, { service: string | undefined; expiresAtMs: number }>();
+  const cache = new Map<string, { owner: RolloutOwner | undefined; expiresAtMs: number }>();
   return {
-    servicesOf: async (ids) => {
+    ownersOf: async (ids) => {
       const nowMs = options.clock.now();
-      const result = new Map<string, string>();
+      const result = new Map<string, RolloutOwner>();
       const missing: string[] = [];
       for (const id of new Set(ids)) {
         // Not a possible id: unknown without a query.
         if (!rolloutIdPattern.test(id)) continue;
         const cached = cache.get(id);
         if (cached && cached.expiresAtMs > nowMs) {
-          if (cached.service !== undefined) result.set(id, cached.service);
+          if (cached.owner !== undefined) result.set(id, cached.owner);
         } else {
           missing.push(id);
         }
       }
       if (missing.length === 0) return result;
-      const found = await getRolloutServices(options.db, missing);
+      const found = await getRolloutOwners(options.db, missing);
       if (cache.size + missing.length > maxEntries) cache.clear();
       for (const id of missing) {
-        const service = found.get(id);
-        cache.set(id, { service, expiresAtMs: nowMs + (service === undefined ? unknownTtlMs : knownTtlMs) });
-        if (service !== undefined) result.set(id, service);
+        const owner = found.get(id);
+        cache.set(id, { owner, expiresAtMs: nowMs + (owner === undefined ? unknownTtlMs : knownTtlMs) });
+        if (owner !== undefined) result.set(id, owner);
       }
       return result;
     },

@@ -10,6 +10,8 @@ export interface CreateRolloutInput {
   policyVersion: string;
   /** 1-based, as the engine counts steps. Default 1. */
   currentStep?: number;
+  /** The project whose teams see the rollout (its deployment's); none: administrators only. */
+  projectId?: number;
 }
 
 /**
@@ -27,11 +29,11 @@ export async function createRollout(db: Db, clock: Clock, input: CreateRolloutIn
   if (!Number.isInteger(step) || step < 1) throw new AppError(ErrorCode.invalidArgument, `rollout currentStep must be a whole number ≥ 1, got ${step}`);
   const now = new Date(clock.now());
   const inserted = await db.query<RolloutRow>(
-    `INSERT INTO canary_rollouts (id, service, current_step, policy_version, state, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6)
+    `INSERT INTO canary_rollouts (id, service, current_step, policy_version, state, created_at, updated_at, project_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
      ON CONFLICT (id) DO NOTHING
      RETURNING ${rolloutColumns}`,
-    [input.id, input.service, step, input.policyVersion, 'progressing', now],
+    [input.id, input.service, step, input.policyVersion, 'progressing', now, input.projectId ?? null],
   );
   if (inserted.rows[0]) return { rollout: readRolloutRow(inserted.rows[0]), created: true };
   const existing = await db.query<RolloutRow>(`SELECT ${rolloutColumns} FROM canary_rollouts WHERE id = $1`, [input.id]);

@@ -2,6 +2,7 @@ import { AppError, ErrorCode } from '../../errors/app-error.js';
 import type { Db } from '../../store/db.js';
 import type { DecisionRecord } from './decision.js';
 import { type DecisionRow, readDecisionRow, selectDecisionSql } from './decision-row.js';
+import { rolloutInTeamsSql, type TeamScope, teamScopeParam } from './team-scope.js';
 
 export interface ListDecisionsOptions {
   /** Only decisions with a greater sequence. Default 0: from the first. */
@@ -12,6 +13,8 @@ export interface ListDecisionsOptions {
   rolloutId?: string;
   /** At most this many, 1-1000. Default 100. */
   limit?: number;
+  /** Only rollouts of these teams' projects (team-scope.ts). Default: every rollout. */
+  teams?: TeamScope;
 }
 
 export const maxListDecisionsLimit = 1000;
@@ -29,9 +32,10 @@ export async function listDecisions(db: Db, options: ListDecisionsOptions = {}):
   const { rows } = await db.query<DecisionRow>(
     `${selectDecisionSql}
      WHERE d.sequence > $1 AND ($2::text IS NULL OR r.service = $2) AND ($3::text IS NULL OR d.rollout_id = $3)
+       AND ${rolloutInTeamsSql(5)}
      ORDER BY d.sequence
      LIMIT $4`,
-    [afterSequence, options.service ?? null, options.rolloutId ?? null, limit],
+    [afterSequence, options.service ?? null, options.rolloutId ?? null, limit, teamScopeParam(options.teams)],
   );
   return rows.map(readDecisionRow);
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../store/db.js';
 import type { DecisionRecord } from './decision.js';
 import type { DecisionNotifier } from './decision-notifier.js';
 import { listDecisions } from './list-decisions.js';
+import type { TeamScope } from './team-scope.js';
 
 export interface WatchDecisionsDeps {
   db: Db;
@@ -21,6 +22,8 @@ export interface WatchDecisionsOptions {
   afterSequence?: number;
   service?: string;
   rolloutId?: string;
+  /** Only rollouts of these teams' projects (team-scope.ts). Default: every rollout. */
+  teams?: TeamScope;
   /** Ends the watch (the iterator returns) at the next await. */
   signal?: AbortSignal;
 }
@@ -46,7 +49,7 @@ export async function* watchDecisions(deps: WatchDecisionsDeps, options: WatchDe
   const wakeup = deps.notifier.listen(filter);
   try {
     while (!options.signal?.aborted) {
-      const page = await listDecisions(deps.db, { ...filter, afterSequence: cursor, limit: pageSize });
+      const page = await listDecisions(deps.db, { ...filter, teams: options.teams, afterSequence: cursor, limit: pageSize });
       for (const decision of page) {
         if (options.signal?.aborted) return;
         cursor = decision.sequence;

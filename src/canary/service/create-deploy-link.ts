@@ -22,7 +22,7 @@ export interface DeployDecision {
  * controller sees exactly what `rollouts watch` and WatchDecisions clients see, in the same order.
  */
 export interface DeployLink {
-  registerRollout(input: { rolloutId: string; service: string; stepCount: number }): Promise<void>;
+  registerRollout(input: { rolloutId: string; service: string; stepCount: number; projectId: number }): Promise<void>;
   enterStep(input: { rolloutId: string; step: number; stepStartedMs: number; stepCount: number }): Promise<{ afterSequence: number }>;
   nextDecision(input: { rolloutId: string; step?: number; afterSequence: number; sinceMs: number; signal: AbortSignal }): Promise<DeployDecision | undefined>;
   endRollout(rolloutId: string, state: 'completed' | 'rolled_back'): void;
@@ -40,8 +40,8 @@ export interface DeployLinkDeps {
 
 export function createDeployLink(deps: DeployLinkDeps): DeployLink {
   return {
-    registerRollout: async ({ rolloutId, service }) => {
-      await createRollout(deps.db, deps.clock, { id: rolloutId, service, policyVersion: deps.currentPolicy().version });
+    registerRollout: async ({ rolloutId, service, projectId }) => {
+      await createRollout(deps.db, deps.clock, { id: rolloutId, service, projectId, policyVersion: deps.currentPolicy().version });
     },
     enterStep: async ({ rolloutId, step, stepStartedMs, stepCount }) => {
       // Read before the move: anything decided from here on is stored after this cursor.

@@ -9,6 +9,7 @@ import type { Db } from '../../store/db.js';
 import { createTelemetryIngestor, type TelemetryIngestor } from '../api/create-telemetry-ingestor.js';
 import { decodeTelemetryPayload, telemetryTopic } from '../api/decode-telemetry-payload.js';
 import { createRolloutLookup } from '../api/rollout-lookup.js';
+import type { CanaryCaller } from '../api/create-canary-service.js';
 import { type GrpcServer, startGrpcServer } from '../api/start-grpc-server.js';
 import { createDecisionNotifier, type DecisionNotifier } from '../decisions/decision-notifier.js';
 import { fromEngineDecision } from '../decisions/from-engine-decision.js';
@@ -43,6 +44,8 @@ export interface CanaryServiceOptions {
   policy?: Policy;
   /** gRPC (CanaryService) port on 127.0.0.1; 0 picks a free one. */
   grpcPort: number;
+  /** Who a gRPC call comes from (create-canary-service.ts); absent: every call may do everything. */
+  authorizeGrpc?: (authorization: string | undefined) => Promise<CanaryCaller>;
   /**
    * Ring this process's watchers for decisions other server replicas commit (a consumer group per
    * process on `decisions`). Only useful with a shared bus; pointless with memory.
@@ -229,6 +232,7 @@ export async function startCanaryService(options: CanaryServiceOptions): Promise
       notifier,
       ingestor,
       pollIntervalMs,
+      ...(options.authorizeGrpc === undefined ? {} : { authorize: options.authorizeGrpc }),
       logError: (err) => logger.error({ err }, 'canary gRPC call failed'),
     }).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;

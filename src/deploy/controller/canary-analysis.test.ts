@@ -91,6 +91,9 @@ describePglite('deploy controller: canary analysis by the canary engine', (harne
     expect(decisions.filter((x) => x.action === 'PROMOTE').map((x) => x.step)).toContain(2);
     expect(decisions.some((x) => x.action === 'ROLLBACK')).toBe(false);
     expect(canary.engine.readRollout(`deployment-${d.id}`)?.state).toBe('completed');
+    // The rollout belongs to the deployment's project: its team sees it (canary-team-scope.test.ts).
+    const { rows } = await harness.db.query<{ project_id: string | number }>('SELECT project_id FROM canary_rollouts WHERE id = $1', [`deployment-${d.id}`]);
+    expect(Number(rows[0]?.project_id)).toBe(d.projectId);
     console.info(`canary v1→v2 promoted by the engine: ${Date.now() - started} ms`);
   });
 

@@ -4,8 +4,11 @@
  * `deployLink`), which matches this shape.
  */
 export interface CanaryLink {
-  /** Registers the rollout (idempotent) so its telemetry is accepted and its decisions can be stored. */
-  registerRollout(input: { rolloutId: string; service: string; stepCount: number }): Promise<void>;
+  /**
+   * Registers the rollout (idempotent) so its telemetry is accepted and its decisions can be stored;
+   * the project's teams see it.
+   */
+  registerRollout(input: { rolloutId: string; service: string; stepCount: number; projectId: number }): Promise<void>;
   /**
    * Starts the engine's rollout at `step` (1-based, of the canary's steps), or moves it there: the
    * engine judges this step from stepStartedMs. Returns the cursor after which this step's decisions come.

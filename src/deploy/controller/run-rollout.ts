@@ -188,7 +188,7 @@ async function beginCanaryRollout(rt: ControllerRuntime, d: Deployment, stableVe
   if (!link || d.strategy.type !== 'canary' || stableVersion === null || !d.strategy.steps.some((step) => 'analysis' in step)) return undefined;
   const rolloutId = `deployment-${d.id}`;
   const stepCount = d.strategy.steps.length;
-  await link.registerRollout({ rolloutId, service: d.service, stepCount });
+  await link.registerRollout({ rolloutId, service: d.service, stepCount, projectId: d.projectId });
   rt.canaryRollouts.set(d.service, rolloutId);
   return { link, rolloutId, stepCount };
 }

@@ -5,10 +5,10 @@ import type { RolloutLookup } from '../rollout-lookup.js';
 export const nowMs = Date.parse('2026-03-01T12:00:00Z');
 export const telemetryClock = createManualClock(nowMs);
 
-/** A fixed set of rollouts (id → service), for tests of ingestion without a store. */
-export function staticRolloutLookup(services: Record<string, string>): RolloutLookup {
+/** A fixed set of rollouts (id → service, and the owning team when given), for tests of ingestion without a store. */
+export function staticRolloutLookup(services: Record<string, string>, teams: Record<string, number> = {}): RolloutLookup {
   return {
-    servicesOf: async (ids) => new Map(ids.filter((id) => id in services).map((id) => [id, services[id]!])),
+    ownersOf: async (ids) => new Map(ids.filter((id) => id in services).map((id) => [id, { service: services[id]!, teamId: teams[id] ?? null }])),
   };
 }
 
