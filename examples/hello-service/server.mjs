@@ -37,7 +37,7 @@ export function createHelloServer({ version, faultRate = 0 }) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const server = createHelloServer({ version: readVersion(), faultRate: Number(process.env.FAULT_RATE ?? 0) });
-  server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
+  server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1');
   process.on('SIGTERM', () => {
     server.close();
     server.closeAllConnections();

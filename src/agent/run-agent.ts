@@ -44,6 +44,8 @@ export interface RunAgentOptions {
    * script step starts without a fork of this process or a sandbox setup. Default true.
    */
   warmStart?: boolean;
+  /** With the deploy role: the address its replicas listen on and the server reaches them at. Default 127.0.0.1. */
+  replicaHost?: string;
 }
 
 /** Consecutive failures to start a warm step process after which the agent stops trying. */
@@ -153,6 +155,7 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
         signal: options.signal,
         notice,
         reconnectDelayMs: baseDelayMs,
+        ...(options.replicaHost === undefined ? {} : { replicaHost: options.replicaHost }),
       })
     : Promise.resolve();
   // Settled before anything below can throw, so a failed deploy role is never an unhandled rejection.

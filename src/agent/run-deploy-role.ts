@@ -32,6 +32,8 @@ export interface RunDeployRoleOptions {
   notice(message: string): void;
   /** First wait before reconnecting a lost stream, doubling up to 5000 ms. */
   reconnectDelayMs: number;
+  /** Where replicas listen and the server reaches them (local target's `host`). Default 127.0.0.1. */
+  replicaHost?: string;
 }
 
 /** Until the server's hello says otherwise: a third of the server's default lease. */
@@ -54,7 +56,12 @@ export async function runDeployRole(options: RunDeployRoleOptions): Promise<void
   if (reaped.stopped.length > 0) notice(`stopped ${reaped.stopped.length} replica(s) left running by a previous agent process`);
 
   const queue: ReplicaReport[] = [];
-  const target: Target = createLocalTarget({ baseEnv: options.env, recordsDir, onEvent: (event) => push({ type: 'event', event }) });
+  const target: Target = createLocalTarget({
+    baseEnv: options.env,
+    recordsDir,
+    onEvent: (event) => push({ type: 'event', event }),
+    ...(options.replicaHost === undefined ? {} : { host: options.replicaHost }),
+  });
   let reportEveryMs = defaultReportEveryMs;
   let reporting: Promise<void> | undefined;
   let again = false;

@@ -28,6 +28,8 @@ export interface TestAgentOptions {
   workDir: string;
   /** Default ['build']. */
   roles?: readonly AgentRole[];
+  /** With the deploy role: where its replicas listen. Default 127.0.0.1. */
+  replicaHost?: string;
 }
 
 export interface TestPlatformOptions {
@@ -93,6 +95,7 @@ export function startTestAgent(url: string, options: TestAgentOptions & { token?
     capacity: options.capacity,
     workDir: options.workDir,
     ...(options.roles ? { roles: options.roles } : {}),
+    ...(options.replicaHost ? { replicaHost: options.replicaHost } : {}),
     signal: abort.signal,
   });
   return {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism, hostname, platform } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -16,6 +17,15 @@ interface AgentOptions {
   roles: AgentRole[];
   workDir: string;
   warmStart: boolean;
+  replicaHost?: string;
+}
+
+/** An IP address this host has (or a loopback one): replicas bind to it, so a name or 0.0.0.0 would not tell the server where to go. */
+function parseReplicaHost(value: string): string {
+  if (isIP(value) === 0 || value === '0.0.0.0' || value === '::') {
+    throw new InvalidArgumentError(`expected an IP address of this host that the server can reach, like 10.0.0.5, got '${value}'`);
+  }
+  return value;
 }
 
 function parseUrl(value: string): string {
@@ -60,7 +70,8 @@ export function registerAgentCommand(program: Command, result: CommandResult): v
       '\nExamples:\n' +
         '  slipway agent --server http://ci.example:8080 --token "$SLIPWAY_AGENT_TOKEN"\n' +
         '  slipway agent --server http://ci.example:8080 --labels linux,docker --capacity 4\n' +
-        '  slipway agent --server http://ci.example:8080 --roles deploy\n',
+        '  slipway agent --server http://ci.example:8080 --roles deploy\n' +
+        '  slipway agent --server http://ci.example:8080 --roles deploy --replica-host 10.0.0.5\n',
     )
     .requiredOption('--server <url>', 'the server base URL', parseUrl)
     .option('--token <token>', 'the server\'s agent token (env SLIPWAY_AGENT_TOKEN)')
@@ -72,6 +83,11 @@ export function registerAgentCommand(program: Command, result: CommandResult): v
       'build: take jobs; deploy: run the replicas of deployments a server with SLIPWAY_DEPLOY_TARGET=agents places here',
       parseRoles,
       ['build'] as AgentRole[],
+    )
+    .option(
+      '--replica-host <ip>',
+      "with --roles deploy: the address of this host its replicas listen on ($HOST) and the server's router reaches them at (default 127.0.0.1: the server's own host)",
+      parseReplicaHost,
     )
     .option('--work-dir <dir>', 'where job workspaces are created', '.slipway/agent')
     .option('--no-warm-start', 'do not keep a step process started ahead while a slot is free (it saves the next job a fork and a sandbox setup)')
@@ -97,6 +113,7 @@ export function registerAgentCommand(program: Command, result: CommandResult): v
           roles: options.roles,
           workDir: resolve(options.workDir),
           warmStart: options.warmStart,
+          ...(options.replicaHost === undefined ? {} : { replicaHost: options.replicaHost }),
           signal: stop.signal,
           // Steps must not see the agent's own secret.
           env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'SLIPWAY_AGENT_TOKEN')),

@@ -46,7 +46,7 @@ export const serviceSpecSchema = z
   .object({
     /** DNS-label-like, so it can name router services and replica ids. */
     name: z.string().regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and -, e.g. web-api'),
-    /** Run with `bash -c` in the release's directory; it must listen on 127.0.0.1:$PORT. */
+    /** Run with `bash -c` in the release's directory; it must listen on $HOST:$PORT (127.0.0.1 unless a deploy agent says otherwise). */
     start: z.string().trim().min(1, 'give the command that starts one replica, e.g. "node server.js"'),
     /**
      * 'free' (default): every replica gets its own free port from the OS, passed as $PORT.

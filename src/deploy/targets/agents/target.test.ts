@@ -91,6 +91,15 @@ describePglite('agent target: placement and lost agents', (harness) => {
     }
   });
 
+  it('runs replicas on the address an agent gives with --replica-host (another loopback address here) and reaches them there', async () => {
+    deployAgents = await startDeployAgents(harness.db, dir, target, blobStore, 1, '127.0.0.2');
+    const replica = await target.waitForReady((await target.startReplica(release(), 0)).id, { timeoutMs: 10_000 });
+    expect(replica).toMatchObject({ host: '127.0.0.2', url: `http://127.0.0.2:${replica.port}` });
+    expect(await (await fetch(`${replica.url}/x`)).text()).toBe('undefined /x');
+    // Nothing of it listens on 127.0.0.1.
+    await expect(fetch(`http://127.0.0.1:${replica.port}/x`)).rejects.toThrow();
+  });
+
   it('writes off an agent silent for the lease: its replicas fail on the server, and the agent stops them and registers again', async () => {
     const clock = createManualClock(Date.now());
     await target.close();

@@ -87,7 +87,7 @@ export function superviseReplica(options: SuperviseReplicaOptions): SupervisedRe
     tail = createOutputTail(STDERR_TAIL_LINES, Object.values(spec.secrets));
     const proc = spawn('bash', ['-c', spec.start], {
       cwd: release.workdir,
-      env: { ...options.baseEnv, ...spec.env, ...spec.secrets, PORT: String(port) },
+      env: { ...options.baseEnv, ...spec.env, ...spec.secrets, HOST: host, PORT: String(port) },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

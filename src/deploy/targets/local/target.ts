@@ -19,13 +19,18 @@ export interface LocalTargetOptions {
    * restarted after `kill -9` can stop what it left behind (reapOrphanReplicas). Absent: not recorded.
    */
   recordsDir?: string;
+  /**
+   * The address replicas listen on ($HOST of their command, with $PORT) and are reached at: the
+   * router and the probes use it. Default 127.0.0.1; a deploy agent on another host than the server
+   * sets an address of its own that the server can reach (`slipway agent --replica-host`).
+   */
+  host?: string;
 }
 
-const HOST = '127.0.0.1';
-
-/** Replicas as supervised processes on this host, each on its own port of 127.0.0.1. */
+/** Replicas as supervised processes on this host, each on its own port of `host` (default 127.0.0.1). */
 export function createLocalTarget(options: LocalTargetOptions = {}): Target {
   const clock = options.clock ?? systemClock;
+  const HOST = options.host ?? '127.0.0.1';
   const replicas = new Map<string, SupervisedReplica>();
   const waiters = new Set<ReplicaEventListener>();
   let closed = false;

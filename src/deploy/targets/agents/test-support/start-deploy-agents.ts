@@ -16,10 +16,10 @@ export interface DeployAgents {
  * A real server with the agent routes serving `target`, and `count` in-process agents with the deploy
  * role (work dirs `<dir>/agent-<n>`); resolves once every agent's command stream is open.
  */
-export async function startDeployAgents(db: Db, dir: string, target: AgentTarget, blobStore: BlobStore, count = 1): Promise<DeployAgents> {
+export async function startDeployAgents(db: Db, dir: string, target: AgentTarget, blobStore: BlobStore, count = 1, replicaHost?: string): Promise<DeployAgents> {
   const platform = await startTestPlatform(db, { blobStore, deployTarget: target });
   const agents = Array.from({ length: count }, (_, n) =>
-    startTestAgent(platform.url, { name: `deployer-${n}`, capacity: 1, workDir: join(dir, `agent-${n}`), roles: ['deploy'] }),
+    startTestAgent(platform.url, { name: `deployer-${n}`, capacity: 1, workDir: join(dir, `agent-${n}`), roles: ['deploy'], ...(replicaHost ? { replicaHost } : {}) }),
   );
   const stop = async () => {
     await Promise.all(agents.map((agent) => agent.stop()));

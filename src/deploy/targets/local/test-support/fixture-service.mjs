@@ -44,7 +44,7 @@ const server = createServer((req, res) => {
   }
   res.end(`${env.VERSION} ${req.url}`);
 });
-server.listen(Number(env.BIND_PORT ?? env.PORT), '127.0.0.1', () => {
+server.listen(Number(env.BIND_PORT ?? env.PORT), env.HOST ?? '127.0.0.1', () => {
   if (crashThisRun) setTimeout(() => process.exit(3), Number(env.CRASH_AFTER_MS ?? 800));
 });
 if (!env.IGNORE_SIGTERM) {
