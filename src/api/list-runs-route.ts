@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { visibleTeamsOf } from './auth/request-access.js';
 import { defaultMaxLogBytes, readLog } from '../logs/index.js';
-import { type Db, findProjectByName, getProjectNames, listRuns, maxListRunsLimit } from '../store/index.js';
+import { type Db, findProjectByName, getProjectNames, listRunsPage, maxListRunsLimit } from '../store/index.js';
 
 export const listQuery = z.object({
   project: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(maxListRunsLimit).default(20),
+  /** The `next` of the previous page: only runs older than that run id. */
+  before: z.coerce.number().int().positive().optional(),
 });
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -20,7 +22,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 /**
  * What `slipway runs` and `slipway logs` read besides the run routes: the newest runs (optionally of
- * one project) and a job's stored log as plain text, without holding a stream open.
+ * one project), a page at a time and a job's stored log as plain text, without holding a stream open.
  */
 export function registerListRunsRoute(app: FastifyInstance, db: Db): void {
   app.get('/api/v1/runs', async (request) => {
@@ -29,17 +31,23 @@ export function registerListRunsRoute(app: FastifyInstance, db: Db): void {
     if (query.project !== undefined) {
       const project = await findProjectByName(db, query.project);
       // An unknown project simply has no runs yet: a filter, not a lookup.
-      if (!project) return { runs: [] };
+      if (!project) return { runs: [], next: null };
       projectId = project.id;
     }
     // Only runs of the caller's teams' projects (every run for administrators).
     const teamIds = visibleTeamsOf(request);
-    const runs = await listRuns(db, { limit: query.limit, ...(projectId === undefined ? {} : { projectId }), ...(teamIds ? { teamIds } : {}) });
+    const { runs, next } = await listRunsPage(db, {
+      limit: query.limit,
+      ...(projectId === undefined ? {} : { projectId }),
+      ...(teamIds ? { teamIds } : {}),
+      ...(query.before === undefined ? {} : { beforeId: query.before }),
+    });
     const names = await getProjectNames(
       db,
       runs.map((run) => run.projectId),
     );
-    return { runs: runs.map((run) => ({ ...run, project: names.get(Number(run.projectId)) ?? String(run.projectId) })) };
+    // `next` is the cursor for `before`: runs created meanwhile cannot shift a page as an offset would.
+    return { runs: runs.map((run) => ({ ...run, project: names.get(Number(run.projectId)) ?? String(run.projectId) })), next };
   });
 
   app.get('/api/v1/jobs/:id/log.txt', async (request, reply) => {

@@ -76,7 +76,7 @@ export interface ApiClient {
   readonly baseUrl: string;
   triggerRun(input: { project: string; ref: string; pipeline: string; priority?: number }): Promise<TriggeredRun>;
   getRun(runId: number): Promise<ApiRunDetail>;
-  listRuns(input: { project?: string; limit: number }): Promise<ApiRun[]>;
+  listRuns(input: { project?: string; limit: number; before?: number }): Promise<{ runs: ApiRun[]; next: number | null }>;
   cancelRun(runId: number): Promise<CanceledRunAnswer>;
   readJobLog(jobId: number): Promise<JobLogText>;
   /**
@@ -112,9 +112,9 @@ export function createApiClient(baseUrl: string): ApiClient {
     triggerRun: (input) =>
       json<TriggeredRun>('/api/v1/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }),
     getRun: (runId) => json<ApiRunDetail>(`/api/v1/runs/${runId}`),
-    listRuns: async ({ project, limit }) => {
-      const query = new URLSearchParams({ limit: String(limit), ...(project === undefined ? {} : { project }) });
-      return (await json<{ runs: ApiRun[] }>(`/api/v1/runs?${query}`)).runs;
+    listRuns: async ({ project, limit, before }) => {
+      const query = new URLSearchParams({ limit: String(limit), ...(project === undefined ? {} : { project }), ...(before === undefined ? {} : { before: String(before) }) });
+      return json<{ runs: ApiRun[]; next: number | null }>(`/api/v1/runs?${query}`);
     },
     cancelRun: (runId) => json<CanceledRunAnswer>(`/api/v1/runs/${runId}/cancel`, { method: 'POST' }),
     setSecret: async ({ project, name, value, environment }) => {

@@ -46,7 +46,7 @@ export {
 export { type CreateRunInput, type NewJob, createRun } from './runs/create-run.js';
 export { getRun } from './runs/get-run.js';
 export { readStageDurations, type StageDuration } from './runs/read-stage-durations.js';
-export { type ListRunsOptions, listRuns, maxListRunsLimit } from './runs/list-runs.js';
+export { type ListRunsOptions, listRuns, listRunsPage, maxListRunsLimit } from './runs/list-runs.js';
 export { canTransitionJob, isTerminalJobStatus, jobTransitions } from './runs/job-transitions.js';
 export { type JobStatusChange, updateJobStatus } from './runs/update-job-status.js';
 export { listProjects, type ProjectSummary } from './projects/list-projects.js';

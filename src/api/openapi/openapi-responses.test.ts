@@ -86,8 +86,13 @@ describePglite('answers of the real server match the OpenAPI document', (h) => {
     expect(finished.status).toBe('succeeded');
     expect(finished.jobs[0]?.steps.length).toBeGreaterThan(0);
 
-    const listed = await call<{ runs: { id: number }[] }>('GET', '/api/v1/runs', '/api/v1/runs?project=acme%2Fdocumented');
-    expect(listed.body.runs.map((run) => run.id)).toEqual([started.body.runId]);
+    const listed = await call<{ runs: { id: number }[]; next: number | null }>('GET', '/api/v1/runs', '/api/v1/runs?project=acme%2Fdocumented');
+    expect(listed.body).toMatchObject({ runs: [{ id: started.body.runId }], next: null });
+    // A full page carries the cursor of the next one, which is empty here.
+    const paged = await call<{ runs: { id: number }[]; next: number | null }>('GET', '/api/v1/runs', '/api/v1/runs?project=acme%2Fdocumented&limit=1&before=999999999');
+    expect(paged.body).toMatchObject({ runs: [{ id: started.body.runId }], next: null });
+    const after = await call<{ runs: { id: number }[]; next: number | null }>('GET', '/api/v1/runs', `/api/v1/runs?project=acme%2Fdocumented&before=${started.body.runId}`);
+    expect(after.body).toEqual({ runs: [], next: null });
     const projects = await call<{ projects: { name: string }[] }>('GET', '/api/v1/projects', '/api/v1/projects');
     expect(projects.body.projects.map((project) => project.name)).toContain('acme/documented');
     const artifacts = await call<{ artifacts: unknown[] }>('GET', '/api/v1/runs/{id}/artifacts', `/api/v1/runs/${started.body.runId}/artifacts`);

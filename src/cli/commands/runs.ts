@@ -8,6 +8,7 @@ import { parsePositiveInt } from './parse-number.js';
 interface RunsOptions extends ServerOptions {
   project?: string;
   limit: number;
+  before?: number;
 }
 
 export function registerRunsCommand(program: Command, result: CommandResult): void {
@@ -19,20 +20,26 @@ export function registerRunsCommand(program: Command, result: CommandResult): vo
       'Without an id, list the newest runs (number, project, ref, status, age), optionally of one project. ' +
         'With a run id, list that run\'s jobs (key, status, attempt, duration).',
     )
-    .addHelpText('after', '\nExamples:\n  slipway runs\n  slipway runs --project acme/web --limit 5\n  slipway runs 42\n')
+    .addHelpText('after', '\nExamples:\n  slipway runs\n  slipway runs --project acme/web --limit 5\n  slipway runs --before 120\n  slipway runs 42\n')
     .option('--project <name>', 'only this project\'s runs')
-    .option('--limit <n>', 'at most this many runs', parsePositiveInt, 20);
+    .option('--limit <n>', 'at most this many runs', parsePositiveInt, 20)
+    .option('--before <run-id>', 'only runs older than this run id (the next page: the command prints its value)', parsePositiveInt);
   addServerOption(command).action(async (runId: number | undefined, options: RunsOptions) => {
     const client = clientFor(options);
     const now = Date.now();
     if (runId === undefined) {
-      const runs = await client.listRuns({ limit: options.limit, ...(options.project === undefined ? {} : { project: options.project }) });
+      const { runs, next } = await client.listRuns({
+        limit: options.limit,
+        ...(options.project === undefined ? {} : { project: options.project }),
+        ...(options.before === undefined ? {} : { before: options.before }),
+      });
       if (runs.length === 0) {
-        process.stdout.write('no runs yet: start one with `slipway trigger --project NAME`\n');
+        process.stdout.write(options.before === undefined ? 'no runs yet: start one with `slipway trigger --project NAME`\n' : `no runs before ${options.before}\n`);
         return;
       }
       const rows = runs.map((run) => [`#${run.number}`, String(run.id), run.project ?? '', run.ref, run.status, formatAge(run.createdAt, now)]);
       process.stdout.write(`${formatTable(['RUN', 'ID', 'PROJECT', 'REF', 'STATUS', 'AGE'], rows)}\n`);
+      if (next !== null) process.stdout.write(`older runs: slipway runs --before ${next}${options.project === undefined ? '' : ` --project ${options.project}`}\n`);
       result.exitCode = 0;
       return;
     }

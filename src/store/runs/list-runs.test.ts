@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Project } from '../projects/project.js';
 import { createTestProject, createTestRun } from '../../test-support/store-fixtures.js';
 import { describeEachStore } from '../../test-support/test-store.js';
-import { listRuns } from './list-runs.js';
+import { listRuns, listRunsPage } from './list-runs.js';
 
 describeEachStore('listRuns', (h) => {
   let alpha: Project;
@@ -34,6 +34,23 @@ describeEachStore('listRuns', (h) => {
   it('refuses a limit outside 1..1000', async () => {
     for (const limit of [0, -1, 1.5, 1001]) {
       await expect(listRuns(h.db, { limit })).rejects.toMatchObject({ code: 'invalid_argument' });
+      await expect(listRunsPage(h.db, { limit })).rejects.toMatchObject({ code: 'invalid_argument' });
     }
+  });
+
+  it('pages by cursor: each page continues after the last id of the one before, and the last says so', async () => {
+    const numbers = async (page: { runs: { number: number }[] }) => page.runs.map((r) => r.number);
+    const first = await listRunsPage(h.db, { projectId: alpha.id, limit: 2 });
+    expect(await numbers(first)).toEqual([3, 2]);
+    expect(first.next).toBe(Number(first.runs[1]!.id));
+    // A run created between two page reads shows on the first page, not as a repeat on the second.
+    await createTestRun(h.db, alpha.id);
+    const second = await listRunsPage(h.db, { projectId: alpha.id, limit: 2, beforeId: first.next! });
+    expect(await numbers(second)).toEqual([1]);
+    expect(second.next).toBeNull();
+    // Exactly a page left: no cursor to an empty page.
+    const exact = await listRunsPage(h.db, { projectId: beta.id, limit: 2 });
+    expect(exact.runs).toHaveLength(2);
+    expect(exact.next).toBeNull();
   });
 });

@@ -30,10 +30,15 @@ export const runOperations: readonly ApiOperation[] = [
     path: '/api/v1/runs',
     access: { kind: 'user' },
     operationId: 'listRuns',
-    summary: 'The newest runs, optionally of one project',
+    summary: 'The newest runs, optionally of one project, a page at a time',
     tag: 'runs',
     query: listRoutes.listQuery,
-    responses: { 200: { description: 'Newest first.', schema: z.object({ runs: z.array(runSchema.extend({ project: z.string() })) }) } },
+    responses: {
+      200: {
+        description: 'Newest first. `next` (a run id) asks for the following page as `before`; null when this page was the last.',
+        schema: z.object({ runs: z.array(runSchema.extend({ project: z.string() })), next: z.number().int().positive().nullable() }),
+      },
+    },
   },
   {
     method: 'GET',
