@@ -30,8 +30,9 @@ describePglite('OpenTelemetry traces end to end (a real agent, the OTLP/HTTP exp
   const publishers: TracePublisher[] = [];
   const project = `trace-e2e-${Date.now().toString(36)}`;
 
-  const startPublisher = async () => {
+  const startPublisher = async (exportTimeoutMs?: number) => {
     const publisher = createTracePublisher({
+      ...(exportTimeoutMs === undefined ? {} : { exportTimeoutMs }),
       db: harness.db,
       clock: systemClock,
       logger: pino({ level: 'silent' }),
@@ -125,5 +126,20 @@ describePglite('OpenTelemetry traces end to end (a real agent, the OTLP/HTTP exp
     expect(receiver.spans.length - before).toBe(3);
     const ids = receiver.spans.map((span) => span.spanId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('keeps the spans of failed exports and sends them once the collector is back, each once', async () => {
+    await startPublisher(500);
+    receiver.failing = true;
+    const refusedBefore = receiver.refused;
+    const runId = await startRun();
+    // Several polls (100 ms apart) find the collector down; each export of the run's spans fails.
+    await waitFor('exports to fail', async () => (receiver.refused - refusedBefore >= 3 ? true : undefined), 15_000);
+    expect(spansOf(runId)).toHaveLength(0);
+    receiver.failing = false;
+    const spans = await traceOf(runId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(spansOf(runId)).toHaveLength(3);
+    expect(spans.map((span) => span.name).sort()).toEqual(['job build', 'job test', 'run ci']);
   });
 });

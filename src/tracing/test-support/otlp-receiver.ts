@@ -26,6 +26,10 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** POST /v1/traces requests answered. */
   requests: number;
+  /** While true, every request's connection is cut before an answer (a collector that is down). */
+  failing: boolean;
+  /** Requests cut while failing. */
+  refused: number;
   close(): Promise<void>;
 }
 
@@ -56,8 +60,13 @@ interface TracesRequest {
  * else (protobuf included) is answered 415 and recorded nowhere, so a test that expects spans fails.
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
-  const receiver: OtlpReceiver = { url: '', spans: [], requests: 0, close: async () => {} };
+  const receiver: OtlpReceiver = { url: '', spans: [], requests: 0, failing: false, refused: 0, close: async () => {} };
   const server = createServer((request, response) => {
+    if (receiver.failing) {
+      receiver.refused += 1;
+      request.socket.destroy();
+      return;
+    }
     void (async () => {
       const body = await readBody(request);
       if (request.method !== 'POST' || request.url !== '/v1/traces' || !String(request.headers['content-type']).startsWith('application/json')) {
