@@ -144,6 +144,13 @@ for (const busService of busServices.filter((b) => b.name !== 'nats' && b.probe.
 
       const got = await cli('rollouts', 'get', id('web-1'), '--server', platform.url);
       expect(got.out).toMatch(/engine {3}step 1 rolled_back/);
+      // The live charts' series: the burst's second as the judges saw it, 40 requests, every second one failed.
+      const series = await fetch(`${platform.url}/api/v1/canary/rollouts/${id('web-1')}/series`);
+      const { tracks, windowEndMs } = (await series.json()) as { windowEndMs: number; tracks: Record<string, { requests: number; errors: number; p99Ms: number }[]> };
+      expect(windowEndMs).toBeGreaterThan(0);
+      expect(tracks['canary']).toEqual([expect.objectContaining({ requests: 40, errors: 20 })]);
+      expect(tracks['canary']![0]!.p99Ms).toBeGreaterThanOrEqual(10);
+      expect((await fetch(`${platform.url}/api/v1/canary/rollouts/nowhere-${id('x')}/series`)).status).toBe(404);
       const missing = await cli('rollouts', 'explain', '999999', '--server', platform.url);
       expect(missing).toMatchObject({ code: 1, err: expect.stringContaining('no decision 999999') });
       console.info(`${busService.name} bus: HTTP telemetry → ROLLBACK on bus, gRPC and CLI: ${Date.now() - started} ms`);

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appendAuditEntry } from '../audit/index.js';
 import { type CanaryService, type DecisionRecord, getDecision, getRollout, listDecisions, maxListDecisionsLimit, parsePolicy, registerTelemetryRoutes } from '../canary/index.js';
@@ -34,6 +34,12 @@ export const policyQuery = z.object({ rollout: z.string().min(1).max(128).option
 export function registerCanaryRoutes(app: FastifyInstance, deps: CanaryRouteDeps): void {
   const { canary } = deps;
   const maxWaitMs = deps.maxWaitMs ?? 25_000;
+  /** Another team's rollout answers exactly as a missing one. */
+  const readVisibleRollout = async (request: FastifyRequest, id: string) => {
+    const rollout = await getRollout(canary.db, id, visibleTeamsOf(request));
+    if (!rollout) throw new AppError(ErrorCode.notFound, `no rollout ${id}: a canary deployment's rollout is named deployment-<deployment id>`);
+    return rollout;
+  };
   // Telemetry feeds the rollouts of the teams where the caller may deploy (developer or above).
   registerTelemetryRoutes(app, { ingestor: canary.ingestor, callerOf: (request) => ({ teams: teamIdsWithRole(requireRequestAccess(request).principal, 'developer') }) });
 
@@ -112,10 +118,19 @@ export function registerCanaryRoutes(app: FastifyInstance, deps: CanaryRouteDeps
     return { decision };
   });
 
+  app.get('/api/v1/canary/rollouts/:id/series', async (request) => {
+    const { id } = parseBody(rolloutParams, request.params, 'rollout path');
+    await readVisibleRollout(request, id);
+    const series = canary.engine.readSeries(id);
+    const tracks = Object.fromEntries(
+      Object.entries(series?.tracks ?? {}).map(([track, points]) => [track, points.map((point) => ({ ...point, p50Ms: point.p50Ms ?? null, p99Ms: point.p99Ms ?? null }))]),
+    );
+    return { rolloutId: id, windowEndMs: series?.windowEndMs ?? null, tracks };
+  });
+
   app.get('/api/v1/canary/rollouts/:id', async (request) => {
     const { id } = parseBody(rolloutParams, request.params, 'rollout path');
-    const rollout = await getRollout(canary.db, id, visibleTeamsOf(request));
-    if (!rollout) throw new AppError(ErrorCode.notFound, `no rollout ${id}: a canary deployment's rollout is named deployment-<deployment id>`);
+    const rollout = await readVisibleRollout(request, id);
     const engine = canary.engine.readRollout(id);
     return { rollout, engine: engine === undefined ? null : { step: engine.step, state: engine.state, stepStartedMs: engine.stepStartedMs, policyVersion: engine.policyVersion } };
   });

@@ -92,6 +92,8 @@ describeEachStore('canary routes and gRPC scoped by team', (h) => {
     expect(hidden.status).toBe(404);
     expect(JSON.stringify(hidden.body).replaceAll(id('theirs'), 'X')).toBe(JSON.stringify(missing.body).replaceAll(id('nowhere'), 'X'));
     expect((await get('dev', `/api/v1/canary/decisions/${sequences.theirs}`)).status).toBe(404);
+    expect((await get('dev', `/api/v1/canary/rollouts/${id('theirs')}/series`)).status).toBe(404);
+    expect((await get('dev', `/api/v1/canary/rollouts/${id('ours')}/series`)).status).toBe(200);
     expect((await get('other', `/api/v1/canary/rollouts/${id('none')}`)).status).toBe(404);
     expect((await get('admin', `/api/v1/canary/rollouts/${id('theirs')}`)).status).toBe(200);
     expect((await get('admin', `/api/v1/canary/rollouts/${id('none')}`)).status).toBe(200);

@@ -37,3 +37,4 @@ export {
   loadReportFileName,
   readLoadReport,
 } from './load-report.js';
+export { type LiveMetric, liveSeries, type SeriesBucket } from './live-series.js';

@@ -332,8 +332,13 @@ if (!browserAvailable) {
       expect(await triggered.textContent()).toMatch(/error-rate \(error_rate\)→ ROLLBACKFAIL≤ 0\.1/);
       // All traffic is back on v2, and the charts plot what the decision measured.
       await alice.locator('.traffic-part[data-version="v2"]', { hasText: 'v2 100%' }).waitFor({ timeout: 30_000 });
-      const errorChart = alice.locator('figure.chart', { hasText: 'Error rate' });
-      expect(await errorChart.locator('table').textContent()).toMatch(/canary[\d.]+[1-9][\d.]*%/);
+      const errorChart = alice.getByRole('table', { name: 'Error rate', exact: true });
+      expect(await errorChart.textContent()).toMatch(/canary[\d.]+[1-9][\d.]*%/);
+      // The live charts plot the engine's window second by second: v3's failing seconds among them.
+      const liveErrors = alice.getByRole('table', { name: 'Error rate per second (live)', exact: true });
+      await liveErrors.waitFor({ state: 'attached', timeout: 10_000 });
+      expect(await liveErrors.textContent()).toMatch(/canary[\d.]+[1-9][\d.]*%/);
+      await alice.getByRole('table', { name: 'Latency p99 per second (live)', exact: true }).waitFor({ state: 'attached' });
       await shoot(alice, 'rollout-desktop');
       await bob.goto(`${url}/deployments/${v3}`);
       await bob.locator('details.decision[data-action="ROLLBACK"]').waitFor();

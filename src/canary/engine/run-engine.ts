@@ -6,6 +6,7 @@ import { type IngestOutcome, RolloutWindows } from '../windows/rollout-windows.j
 import type { TelemetryEvent } from '../windows/telemetry-event.js';
 import type { WindowOptions } from '../windows/window-options.js';
 import { decide } from './decide.js';
+import { readRolloutSeries, type RolloutSeries } from './read-rollout-series.js';
 import type { Decision, DecisionHistory, RolloutPosition, RolloutState } from './decision.js';
 import type { TelemetryRecord } from './telemetry-record.js';
 
@@ -157,6 +158,11 @@ export function createCanaryEngine(options: EngineOptions) {
       return entry === undefined ? undefined : { ...entry.position, policyVersion: entry.policy.version, lastDecision: entry.history?.lastDecision };
     },
     listRollouts: () => [...rollouts.values()].map((entry) => ({ ...entry.position, policyVersion: entry.policy.version })),
+    /** The rollout's current window per track, bucket by bucket (live charts); undefined for a rollout this engine does not run. */
+    readSeries: (id: string): RolloutSeries | undefined => {
+      const entry = rollouts.get(id);
+      return entry === undefined ? undefined : readRolloutSeries(entry.windows);
+    },
     /**
      * Events folded into windows over all rollouts since each rollout's windows were created (a policy
      * with a different window shape restarts them): what a throughput measurement waits for.

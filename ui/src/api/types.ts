@@ -1,4 +1,5 @@
 /** The JSON the API answers, as the UI reads it (dates arrive as ISO strings). */
+import type { SeriesBucket } from '../core.js';
 
 export interface ProjectSummary {
   id: number;
@@ -162,6 +163,13 @@ export interface CanaryDecision {
 export interface CanaryRollout {
   rollout: Record<string, unknown> & { id?: string; state?: string };
   engine: { step: number; state: string; stepStartedMs: number; policyVersion: string } | null;
+}
+
+/** GET /api/v1/canary/rollouts/:id/series: the current analysis window, bucket by bucket, per track. */
+export interface CanaryRolloutSeries {
+  rolloutId: string;
+  windowEndMs: number | null;
+  tracks: Record<string, SeriesBucket[]>;
 }
 
 /** One archive a job uploaded (`artifacts:`), as GET /api/v1/runs/:id/artifacts lists it. */

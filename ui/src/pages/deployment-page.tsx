@@ -1,11 +1,11 @@
 import { type ReactNode, useRef, useState } from 'react';
 import { api, ApiError, seg } from '../api/client.js';
-import type { CanaryDecision, CanaryRollout, DeploymentView, RuleEvidence } from '../api/types.js';
+import type { CanaryDecision, CanaryRollout, CanaryRolloutSeries, DeploymentView, RuleEvidence } from '../api/types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { LineChart } from '../components/line-chart.js';
 import { Loading } from '../components/loading.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { elapsedMs, formatDuration, metricSeries, weightSeries } from '../core.js';
+import { elapsedMs, formatDuration, liveSeries, metricSeries, weightSeries } from '../core.js';
 import { useNow } from '../hooks/use-now.js';
 import { usePoll } from '../hooks/use-poll.js';
 import { useIdentity } from '../identity.js';
@@ -29,6 +29,14 @@ export function DeploymentPage({ deploymentId }: { deploymentId: number }) {
     2000,
   );
   const decisions = useDecisions(rolloutId);
+  // Per-second telemetry of the window the engine judges, while this server's engine runs the rollout.
+  const hasEngine = rollout.data?.engine != null;
+  const series = usePoll(
+    (signal) => (hasEngine ? api<CanaryRolloutSeries>(`/api/v1/canary/rollouts/${seg(rolloutId)}/series`, { signal }) : Promise.resolve(null)),
+    [rolloutId, hasEngine],
+    2000,
+  );
+  const tracks = series.data?.tracks ?? {};
   const now = useNow();
   const deployment = view.data?.deployment;
   const running = deployment !== undefined && active.includes(deployment.status);
@@ -112,6 +120,28 @@ export function DeploymentPage({ deploymentId }: { deploymentId: number }) {
                 { label: 'baseline', points: p99.baseline, className: 'series-baseline' },
               ]}
             />
+            {hasEngine ? (
+              <>
+                <LineChart
+                  title="Error rate per second (live)"
+                  emptyText="No telemetry in the analysis window yet."
+                  formatY={(v) => `${(v * 100).toFixed(v < 0.01 && v > 0 ? 2 : 1)}%`}
+                  series={[
+                    { label: 'canary', points: liveSeries(tracks['canary'], 'errorRate'), className: 'series-canary' },
+                    { label: 'baseline', points: liveSeries(tracks['baseline'] ?? tracks['stable'], 'errorRate'), className: 'series-baseline' },
+                  ]}
+                />
+                <LineChart
+                  title="Latency p99 per second (live)"
+                  emptyText="No telemetry in the analysis window yet."
+                  formatY={(v) => `${Math.round(v)} ms`}
+                  series={[
+                    { label: 'canary', points: liveSeries(tracks['canary'], 'p99Ms'), className: 'series-canary' },
+                    { label: 'baseline', points: liveSeries(tracks['baseline'] ?? tracks['stable'], 'p99Ms'), className: 'series-baseline' },
+                  ]}
+                />
+              </>
+            ) : null}
           </div>
           <section aria-labelledby="timeline-title">
             <h2 id="timeline-title">Timeline: decisions and events</h2>

@@ -99,6 +99,31 @@ export const platformOperations: readonly ApiOperation[] = [
     errors: [404],
   },
   {
+    method: 'GET',
+    path: '/api/v1/canary/rollouts/:id/series',
+    access: { kind: 'user' },
+    operationId: 'getCanaryRolloutSeries',
+    summary: "A rollout's current analysis window per track, bucket by bucket, for live charts",
+    description:
+      'What the judges see, per closed bucket (a second by default) of each track: requests, errors, p50 and p99 latency. Empty tracks when the engine of this server does not run the rollout.',
+    tag: 'canary',
+    params: canaryRoutes.rolloutParams,
+    responses: {
+      200: {
+        description: 'The series.',
+        schema: z.object({
+          rolloutId: z.string(),
+          windowEndMs: z.number().nullable(),
+          tracks: z.record(
+            z.string(),
+            z.array(z.object({ startMs: z.number(), requests: z.number().int(), errors: z.number().int(), p50Ms: z.number().nullable(), p99Ms: z.number().nullable() })),
+          ),
+        }),
+      },
+    },
+    errors: [404],
+  },
+  {
     method: 'POST',
     path: '/api/v1/webhooks/github',
     access: { kind: 'public' },
