@@ -24,6 +24,7 @@ import { systemClock } from '../../clock/clock.js';
 import type { DeployController } from '../../deploy/controller/index.js';
 import { startTrafficLoop, type TrafficLoop } from '../../deploy/controller/test-support/traffic-loop.js';
 import { ensureProject } from '../../store/index.js';
+import { createTestRun } from '../../test-support/store-fixtures.js';
 import { describePglite } from '../../test-support/test-store.js';
 import { createTestUser } from '../test-support/sign-in-as-admin.js';
 import { createDemoRunner, type DemoRunner } from '../../demo/demo-runner.js';
@@ -472,6 +473,20 @@ stages:
       expect(demo!.read()).toMatchObject({ status: 'running', startedBy: 'ada' });
       await demo!.close();
       expect(demo!.read()?.status).toBe('failed');
+    });
+    it('pages a long run history: the first 30 runs live, older ones a page per click', { timeout: 60_000 }, async () => {
+      const paged = 'acme/paged';
+      const { id } = await ensureProject(harness.db, { name: paged });
+      for (let i = 0; i < 35; i++) await createTestRun(harness.db, id);
+      await alice.goto(`${url}/projects/${encodeURIComponent(paged)}`);
+      const rows = alice.locator('table.runs tbody tr');
+      await waitFor('the first page', async () => ((await rows.count()) === 30 ? true : undefined));
+      await alice.getByRole('button', { name: 'Show older runs' }).click();
+      await waitFor('the older runs', async () => ((await rows.count()) === 35 ? true : undefined));
+      // #35 down to #1, each once, and no button once the last page is shown.
+      const numbers = await alice.locator('table.runs tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('td')?.textContent ?? ''));
+      expect(numbers).toEqual(Array.from({ length: 35 }, (_, i) => `#${35 - i} ci`));
+      expect(await alice.getByRole('button', { name: 'Show older runs' }).count()).toBe(0);
     });
   });
 }

@@ -8,8 +8,50 @@ import { usePoll } from '../hooks/use-poll.js';
 import { paths } from '../paths.js';
 import { Link, navigate } from '../router.js';
 
+const pageSize = 30;
+
+interface RunPage {
+  runs: RunSummary[];
+  next: number | null;
+}
+
+/**
+ * Runs older than the live first page, a page per click: fetched once (finished runs do not change
+ * much), by the cursor of the page before, so runs started meanwhile never shift them.
+ */
+function OlderRuns({ project, after }: { project: string; after: number }) {
+  const [pages, setPages] = useState<RunPage[]>([]);
+  const [error, setError] = useState<Error>();
+  const [loading, setLoading] = useState(false);
+  const cursor = pages.length === 0 ? after : pages.at(-1)!.next;
+  const more = async () => {
+    if (cursor === null) return;
+    setLoading(true);
+    try {
+      const page = await api<RunPage>(`/api/v1/runs?project=${seg(project)}&limit=${pageSize}&before=${cursor}`);
+      setPages((previous) => [...previous, page]);
+      setError(undefined);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught : new Error(String(caught)));
+    } finally {
+      setLoading(false);
+    }
+  };
+  return (
+    <>
+      {pages.map((page) => (page.runs.length === 0 ? null : <RunTable key={page.runs[0]!.id} runs={page.runs} />))}
+      <ErrorBanner error={error} />
+      {cursor !== null ? (
+        <button type="button" className="older-runs" onClick={() => void more()} disabled={loading}>
+          {loading ? 'Loading…' : 'Show older runs'}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
 export function ProjectPage({ project }: { project: string }) {
-  const runs = usePoll((signal) => api<{ runs: RunSummary[] }>(`/api/v1/runs?project=${seg(project)}&limit=30`, { signal }), [project], 1500);
+  const runs = usePoll((signal) => api<RunPage>(`/api/v1/runs?project=${seg(project)}&limit=${pageSize}`, { signal }), [project], 1500);
   const environments = usePoll(
     (signal) =>
       api<{ environments: Environment[] }>(`/api/v1/projects/${seg(project)}/environments`, { signal }).catch((error: unknown) => {
@@ -31,6 +73,7 @@ export function ProjectPage({ project }: { project: string }) {
           <h2 id="runs-title">Runs</h2>
           <ErrorBanner error={runs.error} />
           {runs.data === undefined ? <Loading what="runs" /> : <RunTable runs={runs.data.runs} />}
+          {runs.data?.next != null ? <OlderRuns key={project} project={project} after={runs.data.next} /> : null}
         </section>
         <aside>
           <section aria-labelledby="envs-title">
