@@ -102,6 +102,15 @@ it('picks paths at random, reproducibly for a seed', async () => {
   expect(new Set(first)).toEqual(new Set(['/ok', '/404', '/500']));
   expect(await sequence(7)).toEqual(first);
   expect(await sequence(8)).not.toEqual(first);
+  // A warm-up does not shift the measured run's sequence: it is the seed's from its first request.
+  const from = target.paths.length;
+  let measuredFrom = -1;
+  await run(
+    { url: target.url, paths: ['/ok', '/404', '/500'], requests: 30, concurrency: 1, seed: 7, okStatusMax: 599, warmupMs: 50 },
+    { beforeMeasuring: () => (measuredFrom = target.paths.length) },
+  );
+  expect(measuredFrom).toBeGreaterThan(from);
+  expect(target.paths.slice(measuredFrom)).toEqual(first);
 });
 
 it('stops early when the signal is aborted, still bounded', async () => {

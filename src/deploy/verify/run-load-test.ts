@@ -51,14 +51,20 @@ export async function runLoadTest(options: LoadTestOptions, deps: RunLoadTestDep
   const pool = createConnectionPool(options, nowMs);
   const stopped = () => deps.signal?.aborted === true;
   try {
+    // Each phase picks its paths with a PRNG of its own from the seed: the measured run's sequence is
+    // the same with or without a warm-up, so a run can be replayed.
+    const phase = () => {
+      const nextRequest = createRequestPicker(options);
+      return { nowMs, stopped, send: () => pool.send(nextRequest()) };
+    };
     if (options.warmupMs > 0) {
       const { requests: _requests, ...rest } = options;
-      await drive({ ...rest, durationMs: options.warmupMs }, createLoadRecorder('closed', 0, 0), { nowMs, stopped, send: pool.send });
+      await drive({ ...rest, durationMs: options.warmupMs }, createLoadRecorder('closed', 0, 0), phase());
     }
     deps.beforeMeasuring?.();
     const recorder = createLoadRecorder(options.rate === undefined ? 'closed' : 'open', options.okStatusMin, options.okStatusMax);
     recorder.run.startedAtMs = (deps.clock ?? systemClock).now();
-    await drive(options, recorder, { nowMs, stopped, send: pool.send });
+    await drive(options, recorder, phase());
     return recorder.run;
   } finally {
     pool.close();
@@ -67,20 +73,19 @@ export async function runLoadTest(options: LoadTestOptions, deps: RunLoadTestDep
 
 /** One keep-alive connection per unit of concurrency, opened on first use and reused after. */
 function createConnectionPool(options: LoadTestOptions, nowMs: () => number) {
-  const nextRequest = createRequestPicker(options);
   const base = new URL(options.url);
   const connections: Http1Connection[] = [];
   const idle: Http1Connection[] = [];
   const noBody = options.method === 'HEAD';
   return {
     /** Takes an idle connection or opens one; at most `concurrency` are ever in use at once. */
-    async send(): Promise<RequestResult> {
+    async send(request: Buffer): Promise<RequestResult> {
       let connection = idle.pop();
       if (connection === undefined) {
         connection = createHttp1Connection({ host: base.hostname, port: Number(base.port || 80), timeoutMs: options.timeoutMs, nowMs });
         connections.push(connection);
       }
-      const result = await connection.send(nextRequest(), noBody);
+      const result = await connection.send(request, noBody);
       idle.push(connection);
       return result;
     },
