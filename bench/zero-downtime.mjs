@@ -13,9 +13,10 @@
 // Then a probe of blueGreen with a previewService, with the controller in a child process (this
 // script with --preview-child) so a controller that stops answering cannot hang the bench: the child
 // deploys v1 and, when told, blueGreen v2 with previewService web-preview, printing a heartbeat
-// (describe() every 250 ms) on stdout. The parent runs hey on the active service meanwhile, probes
-// Host: web and Host: web-preview itself 5 s after the submit, and kills the child (and the fixture
-// replicas it started, found by their working directory under its temp dir) after PREVIEW_MS.
+// (describe() every 250 ms) on stdout. The parent runs hey on the active service meanwhile; once the
+// child says the deployment ended (or after PREVIEW_MS) it probes Host: web and Host: web-preview,
+// stops hey, then lets the child close, and kills it (and the fixture replicas it started, found by
+// their working directory under its temp dir) if it does not.
 // Run after `npm run build`: node bench/zero-downtime.mjs [--rate 500] [--no-record]
 // Prints one JSON line and appends a dated line to bench/RESULTS.md.
 import { spawn } from 'node:child_process';
@@ -152,7 +153,9 @@ async function runPreviewChild() {
     setWeightsTargets: [...new Set(setWeights.map((a) => `${a.action.service} ${JSON.stringify(a.action.weights)}`))],
     activeWeights: view.weights,
   });
-  await host.controller.abort(d.id, { actor: 'bench', reason: 'preview probe over' });
+  // The parent probes and stops its load first: the router goes away with this process.
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  if (!['succeeded', 'failed', 'aborted'].includes(view.deployment.status)) await host.controller.abort(d.id, { actor: 'bench', reason: 'preview probe over' });
   const final = await host.waitForStatus(d.id, ['succeeded', 'failed', 'aborted'], 10_000);
   say({ final: final.deployment.status });
   await host.close();
@@ -205,12 +208,14 @@ async function probeBlueGreenPreview() {
     await sleep(LEAD_MS);
     const goAtMs = Date.now();
     child.stdin.write('go\n');
-    await sleep(5_000);
+    const done = await waitFor((l) => l.done, PREVIEW_MS);
+    // While the child's router still serves: what each host answers once the deployment ended, and
+    // the load on the active service up to then.
     const probes = { web: await probe(ready.routerUrl, SERVICE), webPreview: await probe(ready.routerUrl, 'web-preview') };
-    const done = await waitFor((l) => l.done, PREVIEW_MS - (Date.now() - goAtMs));
-    const final = done ? await waitFor((l) => l.final, 10_000) : undefined;
     const traffic = await hey.stop();
     hey = undefined;
+    child.stdin.write('close\n');
+    const final = done ? await waitFor((l) => l.final, 10_000) : undefined;
     const submitted = lines.find((l) => l.submitted);
     const heartbeats = lines.filter((l) => l.heartbeat);
     const last = lines.at(-1);
@@ -222,7 +227,7 @@ async function probeBlueGreenPreview() {
       controllerAnsweredWithinMs: PREVIEW_MS,
       done: done ?? null,
       final: final?.final ?? null,
-      probesAt5s: Object.fromEntries(Object.entries(probes).map(([k, p]) => [k, `${p.status} ${p.version ?? '-'} ${p.body.slice(0, 160)}`])),
+      probesAtDone: Object.fromEntries(Object.entries(probes).map(([k, p]) => [k, `${p.status} ${p.version ?? '-'} ${p.body.slice(0, 160)}`])),
       activeServiceLoad: traffic,
     };
   } finally {
