@@ -105,7 +105,7 @@ describe('executeJob', () => {
     ]);
     const { result } = await execute(job, { workspaceDir });
     expect(result.status).toBe('failed');
-    expect(result.failure).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(result.failure).toMatchObject({ kind: 'timeout', retryable: false });
     expect(result.failure?.message).toBe("step 'step1' timed out after 500 ms");
     expect(result.steps.map((step) => step.status)).toEqual(['timed-out', 'skipped']);
     for (const file of ['child.pid', 'grandchild.pid']) {
@@ -121,7 +121,7 @@ describe('executeJob', () => {
     );
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result.status).toBe('failed');
-    expect(result.failure).toEqual({ kind: 'timeout', retryable: true, message: "job 'j' timed out after 400 ms" });
+    expect(result.failure).toEqual({ kind: 'timeout', retryable: false, message: "job 'j' timed out after 400 ms" });
     expect(result.steps.map((step) => step.status)).toEqual(['succeeded', 'canceled', 'skipped']);
   });
 

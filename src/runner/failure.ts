@@ -19,8 +19,11 @@ function isRetryableKind(kind: FailureKind): boolean {
     case 'user':
       // A non-zero exit is the user's code saying no; it is retried only when they ask (retry:).
       return false;
-    case 'infra':
     case 'timeout':
+      // The user's own limit: running it again would most likely take as long again (GitHub Actions
+      // and GitLab do not retry it either unless asked); retried only with retry:.
+      return false;
+    case 'infra':
       return true;
     case 'canceled':
       return false;

@@ -59,7 +59,9 @@ describePglite('a hung step', (harness) => {
       const job = hung.run.jobs[0]!;
       expect(hung.run.status, hang.name).toBe('failed');
       expect(job.status).toBe('failed');
-      expect(job.failure, hang.name).toMatchObject({ kind: 'timeout' });
+      expect(job.failure, hang.name).toMatchObject({ kind: 'timeout', retryable: false });
+      // A timeout is final: not run again unless the pipeline asks with retry:.
+      expect(job.attempt, hang.name).toBe(1);
       expect(job.failure?.message, hang.name).toMatch(/timed out after 1000 ms/);
       const log = await hung.logOf('hangs');
       expect(log).toContain('before');
