@@ -1,4 +1,5 @@
 import type { Db } from '../store/index.js';
+import { createPollLoop } from '../outbound/poll-loop.js';
 import { computeBackoffMs } from './backoff-schedule.js';
 import { type BreakerState, type CircuitBreaker, createCircuitBreaker } from '../outbound/circuit-breaker.js';
 import { type ClaimedDelivery, claimDueDeliveries, markAttemptFailed, markDelivered, postponeDelivery } from './delivery-store.js';
@@ -31,9 +32,6 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const o = resolveNotifierOptions(options);
   const breakers = new Map<number, CircuitBreaker>();
   const lanes = new Map<number, Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> | undefined;
-  let stopping = false;
   let stopped: Promise<void> | undefined;
 
   const breakerOf = (webhookId: number): CircuitBreaker => {
@@ -55,7 +53,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
         busyWebhookIds: [...lanes.keys()],
       });
       for (const [webhookId, deliveries] of groupByWebhook(claimed)) {
-        const lane = runLane(o, breakerOf(webhookId), deliveries, () => stopping)
+        const lane = runLane(o, breakerOf(webhookId), deliveries, () => loop.stopping())
           .catch((err: unknown) => o.logger.error({ err, webhookId }, 'notification delivery failed'))
           .finally(() => lanes.delete(webhookId));
         lanes.set(webhookId, lane);
@@ -65,26 +63,17 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   };
 
-  const schedule = () => {
-    if (stopping) return;
-    timer = setTimeout(() => {
-      ticking = tick().finally(schedule);
-    }, o.pollIntervalMs);
-  };
+  const loop = createPollLoop(o.pollIntervalMs, tick);
 
   return {
     start: async () => {
       // A bad store at start is logged like a failed poll: the server still starts, and polls again.
       await syncEnvWebhook(o).catch((err: unknown) => o.logger.error({ err }, 'could not apply SLIPWAY_NOTIFY_WEBHOOK_URL'));
-      ticking = tick().finally(schedule);
-      await ticking;
+      await loop.start();
     },
     stop: () => {
       stopped ??= (async () => {
-        stopping = true;
-        clearTimeout(timer);
-        await ticking;
-        clearTimeout(timer);
+        await loop.stop();
         await Promise.all(lanes.values());
       })();
       return stopped;

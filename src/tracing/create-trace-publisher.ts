@@ -3,6 +3,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { claimFinishedRecords } from './claim-finished-records.js';
+import { createPollLoop } from '../outbound/poll-loop.js';
 import { describeDeploymentSpans, describeRunSpans } from './describe-spans.js';
 import { resolveTracePublisherOptions, type TracePublisherOptions } from './trace-publisher-options.js';
 import { toReadableSpan } from './to-readable-span.js';
@@ -50,9 +51,6 @@ export function createTracePublisher(options: TracePublisherOptions): TracePubli
     scheduledDelayMillis: o.pollIntervalMs,
     exportTimeoutMillis: o.exportTimeoutMs,
   });
-  let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> | undefined;
-  let stopping = false;
   let stopped: Promise<void> | undefined;
 
   const tick = async (): Promise<void> => {
@@ -72,24 +70,13 @@ export function createTracePublisher(options: TracePublisherOptions): TracePubli
     }
   };
 
-  const schedule = () => {
-    if (stopping) return;
-    timer = setTimeout(() => {
-      ticking = tick().finally(schedule);
-    }, o.pollIntervalMs);
-  };
+  const loop = createPollLoop(o.pollIntervalMs, tick);
 
   return {
-    start: async () => {
-      ticking = tick().finally(schedule);
-      await ticking;
-    },
+    start: () => loop.start(),
     stop: () => {
       stopped ??= (async () => {
-        stopping = true;
-        clearTimeout(timer);
-        await ticking;
-        clearTimeout(timer);
+        await loop.stop();
         await processor.shutdown().catch((err: unknown) => o.logger.error({ err }, 'trace export shutdown failed'));
       })();
       return stopped;
