@@ -7,31 +7,19 @@
  * missing ones; lists show only their teams' projects; expired, revoked, forged and agent tokens are
  * refused; a cookie session needs its CSRF token to change anything.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFsBlobStore } from '../../blobs/index.js';
-import { type Bus, createBus } from '../../bus/index.js';
-import { type CanaryService, parsePolicy, startCanaryService } from '../../canary/index.js';
-import { fastPolicyYaml } from '../../canary/test-support/fast-policy.js';
 import { systemClock } from '../../clock/clock.js';
-import type { DeployController } from '../../deploy/controller/index.js';
-import { createTestDeployController } from '../../deploy/controller/test-support/test-controller.js';
 import { openGate } from '../../deploy/approvals/index.js';
 import { createUser, findProjectAccess, getUser, issueToken, type TeamRole } from '../../identity/index.js';
 import { fixtureServiceSpec, writeFixtureRelease } from '../../deploy/controller/test-support/deploy-fixture.js';
-import { createDemoRunner } from '../../demo/demo-runner.js';
-import { createSecretCrypto } from '../../secrets/index.js';
 import { describePglite } from '../../test-support/test-store.js';
 import type { ApiOperation } from '../openapi/api-operation.js';
 import { apiOperations } from '../openapi/api-operations.js';
 import { createTestUser } from '../test-support/sign-in-as-admin.js';
-import { startTestPlatform, type TestPlatform, testAgentToken } from '../test-support/start-test-platform.js';
+import { type FullTestPlatform, startFullTestPlatform } from '../test-support/start-full-test-platform.js';
+import { type TestPlatform, testAgentToken } from '../test-support/start-test-platform.js';
 
-const policy = parsePolicy(fastPolicyYaml({ name: 'access-test', maxErrorRate: 0.05 }), 'test');
 const pipeline = ['name: seeded', 'stages:', '  - name: build', '    runs-on: [nobody-runs-this]', '    steps:', '      - { run: "true" }'].join('\n');
 
 /** Who calls: a member of team-a with a role, a maintainer of team-b, an administrator, nobody. */
@@ -60,10 +48,8 @@ function expected(operation: ApiOperation, caller: Caller): 401 | 403 | 404 | 'a
 }
 
 describePglite('access control: every route × every caller', (h) => {
+  let full: FullTestPlatform;
   let dir: string;
-  let bus: Bus;
-  let canary: CanaryService;
-  let controller: DeployController;
   let platform: TestPlatform;
   let url: string;
   const tokens: Record<string, string> = {};
@@ -71,24 +57,8 @@ describePglite('access control: every route × every caller', (h) => {
   const auth = (name: string): Record<string, string> => (name === 'anonymous' ? {} : { authorization: `Bearer ${tokens[name]}` });
 
   beforeAll(async () => {
-    if (!policy.ok) throw new Error('the test policy is invalid');
-    dir = await mkdtemp(join(tmpdir(), 'slipway-access-'));
-    const blobStore = createFsBlobStore({ root: join(dir, 'blobs') });
-    bus = await createBus({ kind: 'memory' });
-    canary = await startCanaryService({ db: h.db, bus, clock: systemClock, logger: pino({ level: 'silent' }), grpcPort: 0, policy: policy.policy });
-    controller = createTestDeployController(dir, { db: h.db, blobs: blobStore });
-    await controller.start();
-    platform = await startTestPlatform(h.db, {
-      signedIn: false,
-      blobStore,
-      canary: { canary },
-      deployments: { db: h.db, controller },
-      secretCrypto: createSecretCrypto({ key: randomBytes(32) }),
-      webhooks: { githubSecret: 'gh', gitlabToken: 'gl' },
-      notifications: { db: h.db, clock: systemClock },
-      // A demo pointed at a closed port: starting it is real, and it ends at once, reaching nothing.
-      demo: createDemoRunner({ clock: systemClock, serverUrl: () => 'http://127.0.0.1:9', workDir: join(dir, 'demo') }),
-    });
+    full = await startFullTestPlatform(h.db, { name: 'access-test', signedIn: false });
+    ({ platform, dir } = full);
     url = platform.url;
     tokens.root = platform.adminToken;
     for (const [name, caller] of Object.entries(callers)) {
@@ -126,11 +96,7 @@ describePglite('access control: every route × every caller', (h) => {
     seeded.tokenId = (await issueToken(h.db, { kind: 'user', userId: throwaway.id, name: 'walked', createdBy: 'test', nowMs: Date.now() })).id;
   }, 120_000);
   afterAll(async () => {
-    await platform?.stop();
-    await controller?.close();
-    await canary?.close();
-    await bus?.close();
-    await rm(dir, { recursive: true, force: true });
+    await full?.stop();
   });
 
   /** A concrete request for the operation, on team A's things. */

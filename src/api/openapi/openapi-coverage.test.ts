@@ -3,65 +3,27 @@
  * exactly the documented operations under /api/v1 (a new route without an entry in api-operations.ts
  * fails here), serves that document, and the document passes the structural checks.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFsBlobStore } from '../../blobs/index.js';
-import { type Bus, createBus } from '../../bus/index.js';
-import { type CanaryService, parsePolicy, startCanaryService } from '../../canary/index.js';
-import { fastPolicyYaml } from '../../canary/test-support/fast-policy.js';
-import { systemClock } from '../../clock/clock.js';
-import type { DeployController } from '../../deploy/controller/index.js';
-import { createTestDeployController } from '../../deploy/controller/test-support/test-controller.js';
-import { createMetrics } from '../../metrics/index.js';
-import { createDemoRunner } from '../../demo/demo-runner.js';
-import { createSecretCrypto } from '../../secrets/index.js';
 import { describePglite } from '../../test-support/test-store.js';
-import { startTestPlatform, type TestPlatform } from '../test-support/start-test-platform.js';
+import { type FullTestPlatform, startFullTestPlatform } from '../test-support/start-full-test-platform.js';
+import type { TestPlatform } from '../test-support/start-test-platform.js';
 import { apiOperations } from './api-operations.js';
 import { buildOpenApiDocument, toOpenApiPath } from './build-openapi-document.js';
 import { listRegisteredRoutes } from './register-openapi-route.js';
 import { checkOpenApiDocument } from './test-support/check-openapi-document.js';
 
-const policy = parsePolicy(fastPolicyYaml({ name: 'openapi-test', maxErrorRate: 0.05 }), 'test');
 const key = (method: string, path: string) => `${method.toUpperCase()} ${toOpenApiPath(path)}`;
 
 describePglite('the OpenAPI document and the routes the server registers', (h) => {
-  let dir: string;
-  let bus: Bus;
-  let canary: CanaryService;
-  let controller: DeployController;
+  let full: FullTestPlatform;
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    if (!policy.ok) throw new Error('the test policy is invalid');
-    dir = await mkdtemp(join(tmpdir(), 'slipway-openapi-'));
-    const blobStore = createFsBlobStore({ root: join(dir, 'blobs') });
-    bus = await createBus({ kind: 'memory' });
-    const metrics = createMetrics({ db: h.db });
-    canary = await startCanaryService({ db: h.db, bus, clock: systemClock, logger: pino({ level: 'silent' }), grpcPort: 0, policy: policy.policy, metrics });
-    controller = createTestDeployController(dir, { db: h.db, blobs: blobStore });
-    platform = await startTestPlatform(h.db, {
-      blobStore,
-      metrics,
-      canary: { canary },
-      deployments: { db: h.db, controller },
-      secretCrypto: createSecretCrypto({ key: randomBytes(32) }),
-      webhooks: { githubSecret: 'gh', gitlabToken: 'gl' },
-      notifications: { db: h.db, clock: systemClock },
-      // A demo pointed at a closed port: starting it is real, and it ends at once, reaching nothing.
-      demo: createDemoRunner({ clock: systemClock, serverUrl: () => 'http://127.0.0.1:9', workDir: join(dir, 'demo') }),
-    });
+    full = await startFullTestPlatform(h.db, { name: 'openapi-test' });
+    platform = full.platform;
   });
   afterAll(async () => {
-    await platform?.stop();
-    await controller?.close();
-    await canary?.close();
-    await bus?.close();
-    await rm(dir, { recursive: true, force: true });
+    await full?.stop();
   });
 
   it('documents every /api/v1 route the server registers, and every documented operation is registered', () => {
