@@ -9,8 +9,8 @@ import { createFailure, type Failure } from '../failure.js';
 
 /**
  * `slipway run`'s artifacts: what a server keeps in its blob store, a local run keeps as one archive per
- * job under its run directory, so `needs` hands files to later jobs exactly as on agents. Caches are a
- * server feature (they outlive a run); a local run has the user's working tree instead.
+ * job under its run directory, so `needs` hands files to later jobs exactly as on agents. Caches, which
+ * outlive a run, are kept beside the runs instead (local-caches.ts).
  */
 export interface LocalArtifacts {
   /** Unpacks the archives of the jobs `job` needs into its workspace. */

@@ -208,3 +208,48 @@ describe('runPlanLocally artifacts', () => {
     expect(kept.map((e) => (e.type === 'output' ? e.jobId : ''))).toEqual(['always']);
   });
 });
+
+describe('runPlanLocally caches', () => {
+  const systemLines = (events: RunEvent[], jobId: string) =>
+    events.filter((e) => e.type === 'output' && e.stream === 'system' && e.jobId === jobId).map((e) => (e.type === 'output' ? e.text.trimEnd() : ''));
+  const cachedJob = (extra = '') =>
+    makeJob('deps', [{ run: `if [ -e vendor/lib.txt ]; then echo "cached $(cat vendor/lib.txt)"; else mkdir -p vendor && echo v1 > vendor/lib.txt && echo fresh; fi${extra}` }], {
+      cache: [{ key: "deps-${{ hashFiles('lock.txt') }}", paths: ['vendor'], restoreKeys: ['deps-'] }],
+    });
+
+  it('keeps a cache between runs of one repository: saved after a success, restored exactly, by a restore key when the key changed', async () => {
+    const repoDir = await makeRepo();
+    await writeFile(path.join(repoDir, 'lock.txt'), 'one\n');
+    git(repoDir, 'add', '.');
+    git(repoDir, 'commit', '-q', '-m', 'lock');
+
+    const first = await run([cachedJob()], { repoDir });
+    expect(first.stdoutOf('deps')).toBe('fresh\n');
+    const saved = systemLines(first.events, 'deps').find((line) => line.startsWith('cache: saved'));
+    expect(saved).toMatch(/^cache: saved 1 file\(s\) as 'deps-[0-9a-f]{64}'$/);
+    const key = /'(deps-[0-9a-f]+)'/.exec(saved!)![1]!;
+
+    const second = await run([cachedJob()], { repoDir });
+    expect(second.stdoutOf('deps')).toBe('cached v1\n');
+    expect(systemLines(second.events, 'deps')).toEqual([`cache: restored 1 file(s) from '${key}'`, `cache: '${key}' was restored exactly; not saving it again`]);
+
+    // Another lock file: a new key, restored from the old entry by its prefix, then saved under the new one.
+    await writeFile(path.join(repoDir, 'lock.txt'), 'two\n');
+    git(repoDir, 'commit', '-q', '-am', 'lock two');
+    const third = await run([cachedJob()], { repoDir });
+    expect(third.stdoutOf('deps')).toBe('cached v1\n');
+    const lines = systemLines(third.events, 'deps');
+    expect(lines[0]).toMatch(new RegExp(`^cache: restored 1 file\\(s\\) from '${key}' \\(restore key, for 'deps-[0-9a-f]{64}'\\)$`));
+    expect(lines[1]).toMatch(/^cache: saved 1 file\(s\) as 'deps-[0-9a-f]{64}'$/);
+    expect(lines[1]).not.toContain(key);
+  });
+
+  it('saves nothing after a failed job', async () => {
+    const repoDir = await makeRepo();
+    const failed = await run([cachedJob('; exit 3')], { repoDir });
+    expect(failed.statuses).toEqual({ deps: 'failed' });
+    expect(systemLines(failed.events, 'deps').some((line) => line.startsWith('cache: saved'))).toBe(false);
+    const next = await run([cachedJob()], { repoDir });
+    expect(next.stdoutOf('deps')).toBe('fresh\n');
+  });
+});

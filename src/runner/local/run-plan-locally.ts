@@ -14,6 +14,7 @@ import { detectSandbox } from '../sandbox/detect-sandbox.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { createWorkspaceFactory, type WorkspaceFactory } from '../workspace/prepare-workspace.js';
 import { createLocalArtifacts, type LocalArtifacts } from './local-artifacts.js';
+import { createLocalCaches, type LocalCaches } from './local-caches.js';
 import { decideReadyJobs } from './decide-ready-jobs.js';
 import { type JobOutcomeStatus, type JobSummary, type RunSummary, summarizeRunStatus } from './run-summary.js';
 
@@ -70,6 +71,7 @@ export async function runPlanLocally(plan: Plan, options: LocalRunOptions): Prom
     repoDir,
     workspaces: createWorkspaceFactory({ repoDir, runDir }),
     artifacts: createLocalArtifacts(runDir),
+    caches: createLocalCaches(path.join(repoDir, '.slipway', 'cache')),
     sandbox,
     actions: options.actions ?? createBuiltInActions(),
     options,
@@ -120,6 +122,7 @@ interface JobRunner {
   repoDir: string;
   workspaces: WorkspaceFactory;
   artifacts: LocalArtifacts;
+  caches: LocalCaches;
   sandbox: Sandbox;
   actions: ActionRegistry;
   options: LocalRunOptions;
@@ -150,7 +153,7 @@ async function runJob(job: PlannedJob, runner: JobRunner): Promise<JobSummary> {
       const dir = workspaceDir;
       result = await executeJob(job, {
         workspaceDir,
-        beforeWork: () => runner.artifacts.restore(job, dir, log),
+        beforeWork: async () => (await runner.artifacts.restore(job, dir, log)) ?? runner.caches.restore(job, dir, log),
         sandbox: runner.sandbox,
         env: runner.options.env,
         clock: runner.clock,
@@ -169,6 +172,7 @@ async function runJob(job: PlannedJob, runner: JobRunner): Promise<JobSummary> {
       const failure = await runner.artifacts.keep(job, workspaceDir, log);
       if (failure && result.status === 'succeeded') result = { ...result, status: 'failed', failure };
     }
+    if (result.status === 'succeeded') await runner.caches.save(job, workspaceDir, log);
     if (result.status !== 'failed' || runner.signal.aborted) break;
   }
   const summary: JobSummary = {
