@@ -1,11 +1,2 @@
-/** mulberry32: tiny, fast, and good enough for benchmark traffic; Math.random cannot be seeded. */
-export function createPrng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The platform's seeded PRNG (src/clock/create-prng.ts, mulberry32), built into dist by `npm run build`.
+export { createPrng } from '../../dist/clock/create-prng.js';

@@ -8,7 +8,8 @@ import type { Decision } from './decision.js';
 import { readTelemetryFile } from './read-telemetry-file.js';
 import { createCanaryEngine } from './run-engine.js';
 import { policyFromYaml } from './test-support/make-snapshot.js';
-import { createRandom, makeTraffic, scheduleArrivals } from './test-support/make-traffic.js';
+import { createPrng } from '../../clock/create-prng.js';
+import { makeTraffic, scheduleArrivals } from './test-support/make-traffic.js';
 import { formatTelemetryRecord, type TelemetryRecord } from './telemetry-record.js';
 
 const T0 = 1_700_000_000_000;
@@ -32,7 +33,7 @@ afterAll(async () => {
 
 /** 50 healthy seconds, 10 slow ones (a PAUSE), healthy again, then errors from 100 s on. */
 function makeScenario() {
-  const random = createRandom(42);
+  const random = createPrng(42);
   const s = (seconds: number) => T0 + seconds * 1000;
   const events = [
     ...makeTraffic({ track: 'baseline', fromMs: s(0), toMs: s(120), requestsPerSecond: 10 }, random),
@@ -92,7 +93,7 @@ describe('runBacktest', () => {
   });
 
   it('rolls back on a seeded high error rate in the first window that holds minSamples canary requests', async () => {
-    const random = createRandom(3);
+    const random = createPrng(3);
     const events = [
       ...makeTraffic({ track: 'baseline', fromMs: T0, toMs: T0 + 30_000, requestsPerSecond: 10 }, random),
       ...makeTraffic({ track: 'canary', fromMs: T0 + 250, toMs: T0 + 30_000, requestsPerSecond: 6, errorRate: 0.5 }, random),
@@ -113,7 +114,7 @@ describe('runBacktest', () => {
   });
 
   it('lets recorded step records steer the rollout, as the deploy controller did live', async () => {
-    const random = createRandom(9);
+    const random = createPrng(9);
     const events = makeTraffic({ track: 'canary', fromMs: T0, toMs: T0 + 40_000, requestsPerSecond: 10 }, random).map((event) => ({ kind: 'event' as const, event }));
     const step: TelemetryRecord = { kind: 'step', rollout: 'r1', step: 4, stepStartedMs: T0 + 15_000, atMs: T0 + 15_000 };
     const at = events.findIndex((r) => r.event.eventTimeMs >= T0 + 15_000);

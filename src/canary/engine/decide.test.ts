@@ -3,7 +3,8 @@ import { createManualClock } from '../../clock/clock.js';
 import { RolloutWindows } from '../windows/rollout-windows.js';
 import { type DecideInput, decide } from './decide.js';
 import type { DecisionHistory, RolloutPosition } from './decision.js';
-import { createRandom, makeTraffic } from './test-support/make-traffic.js';
+import { createPrng } from '../../clock/create-prng.js';
+import { makeTraffic } from './test-support/make-traffic.js';
 import { makeSnapshot, policyFromYaml } from './test-support/make-snapshot.js';
 
 const T0 = 1_700_000_000_000;
@@ -172,7 +173,7 @@ rules:
 `);
     const clock = createManualClock(T0 + 30_000);
     const windows = new RolloutWindows('r1', clock, { windowSeconds: 20, allowedLatenessSeconds: 0 });
-    const random = createRandom(7);
+    const random = createPrng(7);
     const traffic = [
       ...makeTraffic({ track: 'canary', fromMs: T0, toMs: T0 + 21_000, requestsPerSecond: 20, latencyMs: { minMs: 40, maxMs: 60 }, metrics: { bytesOut: 50 } }, random),
       ...makeTraffic({ track: 'baseline', fromMs: T0, toMs: T0 + 21_000, requestsPerSecond: 20, latencyMs: { minMs: 10, maxMs: 30 } }, random),

@@ -3,7 +3,8 @@ import { createManualClock } from '../../clock/clock.js';
 import type { Decision } from './decision.js';
 import { createCanaryEngine } from './run-engine.js';
 import { policyFromYaml } from './test-support/make-snapshot.js';
-import { createRandom, makeTraffic } from './test-support/make-traffic.js';
+import { createPrng } from '../../clock/create-prng.js';
+import { makeTraffic } from './test-support/make-traffic.js';
 
 const T0 = 1_700_000_000_000;
 const policyWith = (max: number) =>
@@ -21,7 +22,7 @@ function setup() {
   const evaluations: Decision[] = [];
   const engine = createCanaryEngine({ clock, onDecision: (d) => decisions.push(d), onEvaluation: (d) => evaluations.push(d) });
   const feed = (fromS: number, toS: number, errorRate: number, rollout = 'r1') => {
-    for (const event of makeTraffic({ rollout, track: 'canary', fromMs: T0 + fromS * 1000, toMs: T0 + toS * 1000, requestsPerSecond: 10, errorRate }, createRandom(fromS))) {
+    for (const event of makeTraffic({ rollout, track: 'canary', fromMs: T0 + fromS * 1000, toMs: T0 + toS * 1000, requestsPerSecond: 10, errorRate }, createPrng(fromS))) {
       clock.set(event.eventTimeMs);
       engine.ingestEvent(event);
     }

@@ -24,6 +24,7 @@ import { encodeTelemetryEvents } from '../api/encode-telemetry-events.js';
 import type { IngestedEvent } from '../api/ingested-event.js';
 import { createRollout } from '../decisions/create-rollout.js';
 import { fromEngineDecision } from '../decisions/from-engine-decision.js';
+import { createPrng } from '../../clock/create-prng.js';
 import { runBacktest } from '../engine/backtest.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import type { TelemetryEvent } from '../windows/telemetry-event.js';
@@ -79,19 +80,8 @@ const pairs: [RolloutShape, RolloutShape][] = [
   [{ name: 'ok-b' }, { name: 'slow-a', slowdown: 3, fromSecond: 30 }],
 ];
 
-/** Deterministic: the same stream every run (mulberry32). */
-function createRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeMessages(tag: string): Uint8Array[] {
-  const random = createRandom(42);
+  const random = createPrng(42);
   const messages: Uint8Array[] = [];
   for (let slice = 0; slice < slices; slice += 1) {
     for (const pair of pairs) {
@@ -244,7 +234,7 @@ describePostgres('canary engine under kill -9', (harness) => {
         })();
 
         const killedWith: { published: number; stored: number; notYetStored: number }[] = [];
-        const random = createRandom(Date.now() & 0xffff);
+        const random = createPrng(Date.now() & 0xffff);
         for (let kill = 0; kill < kills; kill += 1) {
           engine = startEngine(env);
           await withDeadline('the engine process to start', 20_000, engine.ready);

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { type Clock, systemClock } from '../../clock/clock.js';
 import { countDue, countPlanned, scheduledAtMs } from './arrival-schedule.js';
 import { buildRequestBytes } from './build-request-bytes.js';
-import { createPrng } from './create-prng.js';
+import { createPrng } from '../../clock/create-prng.js';
 import { createHttp1Connection, type Http1Connection } from './http1-connection.js';
 import { createLoadRecorder, type LoadTestRun } from './load-recorder.js';
 import type { LoadTestOptions } from './load-test-options.js';

@@ -12,18 +12,6 @@ export interface TrafficSpec {
   metrics?: Record<string, number>;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32): the same seed gives the same traffic. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Evenly spaced requests of one track, errors and latencies drawn from `random`. */
 export function makeTraffic(spec: TrafficSpec, random: () => number): TelemetryEvent[] {
   const events: TelemetryEvent[] = [];

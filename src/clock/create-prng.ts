@@ -1,6 +1,7 @@
 /**
- * mulberry32: a tiny seeded PRNG, so the sequence of randomized paths is the same on every run with
- * the same seed (a failing verification can be replayed). Not for anything security related.
+ * mulberry32: a tiny seeded PRNG, an injected source of randomness as Clock is of time: the same seed
+ * gives the same sequence on every run (a load test's paths, test and benchmark traffic), so a run can
+ * be replayed. Not for anything security related.
  */
 export function createPrng(seed: number): () => number {
   let state = seed >>> 0;
