@@ -5,8 +5,7 @@
  * than a lease), and a killed agent whose clock runs ahead must not hold its job any longer than a lease.
  * The skew is real in the agent process only: a preload (fixtures/skew-clock.mjs) shifts its Date.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { RunDetail } from '../../store/index.js';
@@ -22,7 +21,7 @@ import {
   type SlipwayProcess,
   startAgentProcess,
   startServerProcess,
-  unsandboxedPath,
+  createScratch,
   waitForAgentConnected,
 } from './slipway-processes.js';
 
@@ -44,11 +43,7 @@ describePostgres('agents whose clock is off by minutes', (harness) => {
 
   it(`keep their leases by heartbeats (±${skewMs / 60_000} min), and a dead skewed agent's job is requeued after one lease`, { timeout: 90_000 }, async () => {
     const { databaseUrl, db } = await createIsolatedDatabase(harness);
-    const root = await mkdtemp(join(tmpdir(), 'slipway-clock-skew-'));
-    cleanups.push(() => rm(root, { recursive: true, force: true }));
-    const path = await unsandboxedPath();
-    cleanups.push(() => rm(path, { recursive: true, force: true }));
-    const markerFile = join(root, 'executions.log');
+    const { root, path, markerFile } = await createScratch('slipway-clock-skew-', cleanups);
 
     const server: ServerProcess = await startServerProcess({ databaseUrl, port: await findFreePort(), leaseSeconds, dataDir: join(root, 'server') });
     cleanups.push(() => server.stop());

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { RunDetail } from '../../store/index.js';
@@ -15,7 +14,7 @@ import {
   type SlipwayProcess,
   startAgentProcess,
   startServerProcess,
-  unsandboxedPath,
+  createScratch,
   waitForAgentConnected,
 } from './slipway-processes.js';
 
@@ -40,11 +39,7 @@ describePostgres('a slipway server killed with -9 while 50 jobs are in flight', 
 
   it('comes back on the same port and database: every run succeeds, no job re-runs after its result, no log bytes lost', { timeout: 115_000 }, async () => {
     const { databaseUrl, db } = await createIsolatedDatabase(harness);
-    const root = await mkdtemp(join(tmpdir(), 'slipway-kill-server-'));
-    cleanups.push(() => rm(root, { recursive: true, force: true }));
-    const path = await unsandboxedPath();
-    cleanups.push(() => rm(path, { recursive: true, force: true }));
-    const markerFile = join(root, 'executions.log');
+    const { root, path, markerFile } = await createScratch('slipway-kill-server-', cleanups);
     const serverOptions = { databaseUrl, port: await findFreePort(), leaseSeconds, dataDir: join(root, 'server') };
 
     let server: ServerProcess = await startServerProcess(serverOptions);

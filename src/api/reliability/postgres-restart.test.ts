@@ -5,8 +5,7 @@
  * the server must stay up, and once it is back every run must finish with each job done exactly once
  * per attempt, its log complete (check-executions.ts).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,7 +23,7 @@ import {
   type SlipwayProcess,
   startAgentProcess,
   startServerProcess,
-  unsandboxedPath,
+  createScratch,
   waitForAgentConnected,
 } from './slipway-processes.js';
 
@@ -103,11 +102,7 @@ describe.skipIf(skipReason !== undefined)(`a slipway server whose PostgreSQL res
     const postgres: PrivateService = await createPrivatePostgres(binDir!);
     cleanups.push(() => postgres.dispose());
     await postgres.start();
-    const root = await mkdtemp(join(tmpdir(), 'slipway-pg-restart-'));
-    cleanups.push(() => rm(root, { recursive: true, force: true }));
-    const path = await unsandboxedPath();
-    cleanups.push(() => rm(path, { recursive: true, force: true }));
-    const markerFile = join(root, 'executions.log');
+    const { root, path, markerFile } = await createScratch('slipway-pg-restart-', cleanups);
 
     const server: ServerProcess = await startServerProcess({ databaseUrl: postgres.url, port: await findFreePort(), leaseSeconds, dataDir: join(root, 'server'), env: { SLIPWAY_LOG_LEVEL: 'info' } });
     cleanups.push(() => server.stop());

@@ -2,7 +2,7 @@
  * Real `slipway server` and `slipway agent` processes for the reliability tests: what `kill -9` does
  * to a process cannot be simulated in-process, so these spawn bin/slipway.js (the compiled dist/).
  */
-import { access, constants, mkdtemp, readdir, symlink } from 'node:fs/promises';
+import { access, constants, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -151,6 +151,24 @@ export function waitForAgentConnected(agent: SlipwayProcess, timeoutMs = 30_000)
 export async function isAgentIdle(workDir: string): Promise<boolean> {
   const entries = await readdir(workDir).catch(() => [] as string[]);
   return !entries.some((name) => name.startsWith('job-'));
+}
+
+/** A reliability test's scratch space, each part removed by a function pushed onto `cleanups`. */
+export interface Scratch {
+  /** A temp dir for the server's data, the agents' work dirs and the like. */
+  root: string;
+  /** unsandboxedPath(): steps run without bubblewrap, so they can write the marker file. */
+  path: string;
+  /** Where marked steps append one line per execution (marked-jobs.ts). */
+  markerFile: string;
+}
+
+export async function createScratch(prefix: string, cleanups: (() => Promise<unknown>)[]): Promise<Scratch> {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  cleanups.push(() => rm(root, { recursive: true, force: true }));
+  const path = await unsandboxedPath();
+  cleanups.push(() => rm(path, { recursive: true, force: true }));
+  return { root, path, markerFile: join(root, 'executions.log') };
 }
 
 /**

@@ -4,8 +4,7 @@
  * their leases expire and its own agent runs them; every run succeeds, and a job's steps run again
  * only in a new attempt, never after its result was recorded.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { RunDetail } from '../../store/index.js';
@@ -14,7 +13,7 @@ import { waitFor } from '../test-support/wait-for.js';
 import { checkJobEvidence } from './check-executions.js';
 import { createIsolatedDatabase } from './isolated-database.js';
 import { fetchJobLog, fetchRun, isFinishedRun, readExecutions, type SubmittedRun, submitMarkedRun } from './marked-jobs.js';
-import { findFreePort, type ServerProcess, type SlipwayProcess, startAgentProcess, startServerProcess, unsandboxedPath, waitForAgentConnected } from './slipway-processes.js';
+import { findFreePort, type ServerProcess, type SlipwayProcess, startAgentProcess, startServerProcess, createScratch, waitForAgentConnected } from './slipway-processes.js';
 
 const runCount = 3;
 const jobsPerRun = 6;
@@ -30,11 +29,7 @@ describePostgres('two slipway servers on one PostgreSQL, one killed for good', (
 
   it("the survivor takes over the dead server's leases: every run succeeds, nothing runs after its result", { timeout: 100_000 }, async () => {
     const { databaseUrl } = await createIsolatedDatabase(harness);
-    const root = await mkdtemp(join(tmpdir(), 'slipway-takeover-'));
-    cleanups.push(() => rm(root, { recursive: true, force: true }));
-    const path = await unsandboxedPath();
-    cleanups.push(() => rm(path, { recursive: true, force: true }));
-    const markerFile = join(root, 'executions.log');
+    const { root, path, markerFile } = await createScratch('slipway-takeover-', cleanups);
     const [doomed, survivor] = (await Promise.all(
       ['doomed', 'survivor'].map(async (name) => startServerProcess({ databaseUrl, port: await findFreePort(), leaseSeconds, dataDir: join(root, name) })),
     )) as [ServerProcess, ServerProcess];

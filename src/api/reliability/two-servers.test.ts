@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { RunDetail } from '../../store/index.js';
@@ -15,7 +13,7 @@ import {
   type SlipwayProcess,
   startAgentProcess,
   startServerProcess,
-  unsandboxedPath,
+  createScratch,
   waitForAgentConnected,
 } from './slipway-processes.js';
 
@@ -34,11 +32,7 @@ describePostgres('two slipway servers on one PostgreSQL', (harness) => {
 
   it('never dispatch a job twice: every job runs exactly once and every run succeeds', { timeout: 100_000 }, async () => {
     const { databaseUrl } = await createIsolatedDatabase(harness);
-    const root = await mkdtemp(join(tmpdir(), 'slipway-two-servers-'));
-    cleanups.push(() => rm(root, { recursive: true, force: true }));
-    const path = await unsandboxedPath();
-    cleanups.push(() => rm(path, { recursive: true, force: true }));
-    const markerFile = join(root, 'executions.log');
+    const { root, path, markerFile } = await createScratch('slipway-two-servers-', cleanups);
 
     // Started together: both migrate the same empty schema at once, as replicas rolling out would.
     const servers: ServerProcess[] = await Promise.all(

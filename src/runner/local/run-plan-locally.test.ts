@@ -214,6 +214,7 @@ describe('runPlanLocally caches', () => {
     events.filter((e) => e.type === 'output' && e.stream === 'system' && e.jobId === jobId).map((e) => (e.type === 'output' ? e.text.trimEnd() : ''));
   const cachedJob = (extra = '') =>
     makeJob('deps', [{ run: `if [ -e vendor/lib.txt ]; then echo "cached $(cat vendor/lib.txt)"; else mkdir -p vendor && echo v1 > vendor/lib.txt && echo fresh; fi${extra}` }], {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: `${{ hashFiles(...) }}` is pipeline syntax, not a template
       cache: [{ key: "deps-${{ hashFiles('lock.txt') }}", paths: ['vendor'], restoreKeys: ['deps-'] }],
     });
 
