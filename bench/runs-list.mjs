@@ -6,9 +6,9 @@
 // branches, mostly succeeded with some failed/canceled and the newest 20 queued or running, one run
 // every 30 s. Then, sequentially over keep-alive, --requests (200) timed requests after 20 warm-up
 // ones for each of: the first page (no filter, default limit 20), one project's first page (the
-// biggest and the archived project) and the largest page the API serves (limit=1000). The list has
-// no cursor or offset, so a "deep page" is the largest page, or the archived project's page whose
-// rows sit deep in the history. The store's plan for both list queries (EXPLAIN ANALYZE) is recorded.
+// biggest and the archived project), the largest page the API serves (limit=1000), and a page deep
+// in the history by its cursor (?before=5000). The archived project's page also sits deep in the
+// history. The store's plan for both list queries (EXPLAIN ANALYZE) is recorded.
 // Run after `npm run build`: node bench/runs-list.mjs [--store both|pglite|postgres] [--runs 100000]
 //   [--requests 200] [--no-record]
 // PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), a fresh schema dropped
@@ -42,6 +42,8 @@ const cases = {
   bigProject: '/api/v1/runs?project=bench/project-1',
   archivedProject: `/api/v1/runs?project=bench/project-${PROJECTS + 1}`,
   page1000: '/api/v1/runs?limit=1000',
+  // A page deep in the history by cursor (`next` of the page before): runs older than the 5,000th.
+  deepByCursor: '/api/v1/runs?before=5000',
 };
 
 // Active project k (1..20) is drawn as 1 + floor(20 · u²): low numbers far more often, as real teams
