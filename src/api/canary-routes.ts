@@ -122,10 +122,7 @@ export function registerCanaryRoutes(app: FastifyInstance, deps: CanaryRouteDeps
     const { id } = parseBody(rolloutParams, request.params, 'rollout path');
     await readVisibleRollout(request, id);
     const series = canary.engine.readSeries(id);
-    const tracks = Object.fromEntries(
-      Object.entries(series?.tracks ?? {}).map(([track, points]) => [track, points.map((point) => ({ ...point, p50Ms: point.p50Ms ?? null, p99Ms: point.p99Ms ?? null }))]),
-    );
-    return { rolloutId: id, windowEndMs: series?.windowEndMs ?? null, tracks };
+    return { rolloutId: id, windowEndMs: series?.windowEndMs ?? null, tracks: series?.tracks ?? {} };
   });
 
   app.get('/api/v1/canary/rollouts/:id', async (request) => {

@@ -5,9 +5,9 @@ export interface SeriesPoint {
   startMs: number;
   requests: number;
   errors: number;
-  /** Undefined for a bucket without requests (such buckets are left out anyway). */
-  p50Ms: number | undefined;
-  p99Ms: number | undefined;
+  /** Null for a bucket without requests (such buckets are left out anyway); null, not undefined, as in JSON. */
+  p50Ms: number | null;
+  p99Ms: number | null;
 }
 
 /** A rollout's current analysis window, bucket by bucket, per track (canary, baseline, stable). */
@@ -27,8 +27,8 @@ export function readRolloutSeries(windows: RolloutWindows): RolloutSeries {
       startMs: bucket.startMs,
       requests: bucket.requestCount,
       errors: bucket.errorCount,
-      p50Ms: bucket.readLatencyQuantileMs(0.5),
-      p99Ms: bucket.readLatencyQuantileMs(0.99),
+      p50Ms: bucket.readLatencyQuantileMs(0.5) ?? null,
+      p99Ms: bucket.readLatencyQuantileMs(0.99) ?? null,
     }));
   }
   return { windowEndMs: windows.readWindowEndMs(), tracks };

@@ -37,6 +37,8 @@ export function DeploymentPage({ deploymentId }: { deploymentId: number }) {
     2000,
   );
   const tracks = series.data?.tracks ?? {};
+  // The canary is compared with the baseline track, or with stable when the router reports no baseline.
+  const reference = tracks['baseline'] ?? tracks['stable'];
   const now = useNow();
   const deployment = view.data?.deployment;
   const running = deployment !== undefined && active.includes(deployment.status);
@@ -128,7 +130,7 @@ export function DeploymentPage({ deploymentId }: { deploymentId: number }) {
                   formatY={(v) => `${(v * 100).toFixed(v < 0.01 && v > 0 ? 2 : 1)}%`}
                   series={[
                     { label: 'canary', points: liveSeries(tracks['canary'], 'errorRate'), className: 'series-canary' },
-                    { label: 'baseline', points: liveSeries(tracks['baseline'] ?? tracks['stable'], 'errorRate'), className: 'series-baseline' },
+                    { label: 'baseline', points: liveSeries(reference, 'errorRate'), className: 'series-baseline' },
                   ]}
                 />
                 <LineChart
@@ -137,7 +139,7 @@ export function DeploymentPage({ deploymentId }: { deploymentId: number }) {
                   formatY={(v) => `${Math.round(v)} ms`}
                   series={[
                     { label: 'canary', points: liveSeries(tracks['canary'], 'p99Ms'), className: 'series-canary' },
-                    { label: 'baseline', points: liveSeries(tracks['baseline'] ?? tracks['stable'], 'p99Ms'), className: 'series-baseline' },
+                    { label: 'baseline', points: liveSeries(reference, 'p99Ms'), className: 'series-baseline' },
                   ]}
                 />
               </>
